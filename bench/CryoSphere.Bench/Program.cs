@@ -1,0 +1,1 @@
+internal static class P { private static void Main() { } }

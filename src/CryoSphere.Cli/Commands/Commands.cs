@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace CryoSphere.Cli;
+
+/// <summary>The list of subcommands; each lives in its own file under Commands/.</summary>
+internal static partial class Commands
+{
+    public static IEnumerable<Command> All(CliContext ctx)
+    {
+        yield return VersionCommand.Create(ctx);
+    }
+}
