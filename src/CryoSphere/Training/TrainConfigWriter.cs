@@ -1,0 +1,121 @@
+using System.Globalization;
+using CryoSphere.IO;
+
+namespace CryoSphere.Training;
+
+/// <summary>
+/// Writes <see cref="TrainOptions"/> as a YAML file with the reference tool's key names (images.yaml
+/// keys inline), every default spelled out, so a run folder's config.yaml can be read back by
+/// <see cref="TrainConfigReader"/> and re-run as is.
+/// </summary>
+public static class TrainConfigWriter
+{
+    public static void Write(string path, TrainOptions o) => AtomicFile.WriteAllText(path, ToYaml(o));
+
+    public static string ToYaml(TrainOptions o)
+    {
+        var w = new StringWriter { NewLine = "\n" };
+        w.WriteLine("# CryoSphere resolved training configuration: every setting, defaults included.");
+        Kv(w, 0, "name", Q(o.Name));
+        Kv(w, 0, "base_structure_path", Q(o.BaseStructurePath));
+        Kv(w, 0, "particles", Q(o.ParticlesPath));
+        Kv(w, 0, "datadir", Q(o.DataDir));
+        w.WriteLine("cs_star_file:");
+        Kv(w, 1, "abinit", B(o.CsAbinit));
+        Kv(w, 1, "hetrefine", B(o.CsHetrefine));
+        Kv(w, 0, "chains", o.Chains is null ? "" : "[" + string.Join(", ", o.Chains.Select(Q)) + "]");
+        Kv(w, 0, "apix", N(o.Apix));
+        Kv(w, 0, "Npix", N(o.Npix));
+        Kv(w, 0, "Npix_downsize", N(o.NpixDownsize));
+        Kv(w, 0, "sigma_gmm", N(o.SigmaGmm));
+        w.WriteLine("segmentation_config:");
+        foreach (var p in o.Segmentation)
+        {
+            w.WriteLine($"  {p.Name}:");
+            Kv(w, 2, "all_protein", B(p.AllProtein));
+            Kv(w, 2, "N_segm", N(p.Segments));
+            if (!p.AllProtein)
+            {
+                Kv(w, 2, "chain", Q(p.Chain));
+                Kv(w, 2, "start_res", N(p.StartRes));
+                Kv(w, 2, "end_res", N(p.EndRes));
+            }
+            SegValues(w, "segmentation_start_values", p.StartValues);
+            SegValues(w, "segmentation_prior", p.PriorValues);
+        }
+        Kv(w, 0, "lp_bandwidth", N(o.LpBandwidth));
+        Kv(w, 0, "loss_mask_radius", N(o.LossMaskRadius));
+        Kv(w, 0, "input_mask_radius", N(o.InputMaskRadius));
+        Kv(w, 0, "latent_dimension", N(o.LatentDimension));
+        Kv(w, 0, "tau_segmentation", N(o.TauSegmentation));
+        Kv(w, 0, "device", Q(o.Device));
+        Kv(w, 0, "threads", N(o.Threads));
+        Kv(w, 0, "amortized", B(o.Amortized));
+        Kv(w, 0, "N_images", N(o.NImages));
+        Kv(w, 0, "N_epochs", N(o.Epochs));
+        Kv(w, 0, "batch_size", N(o.BatchSize));
+        Kv(w, 0, "epsilon_kl", N(o.EpsilonKl));
+        Kv(w, 0, "seed", N(o.Seed));
+        Kv(w, 0, "keep_checkpoints", N(o.KeepCheckpoints));
+        Kv(w, 0, "log_interval", N(o.LogInterval));
+        w.WriteLine("encoder:");
+        Kv(w, 1, "hidden_dimensions", L(o.EncoderHidden));
+        w.WriteLine("decoder:");
+        Kv(w, 1, "hidden_dimensions", L(o.DecoderHidden));
+        w.WriteLine("optimizer:");
+        Kv(w, 1, "name", "\"adam\"");
+        Kv(w, 1, "learning_rate", N(o.LearningRate));
+        Kv(w, 1, "learning_rate_segmentation", N(o.LearningRateSegmentation));
+        w.WriteLine("scheduler:");
+        Kv(w, 1, "milestones", L(o.SchedulerMilestones));
+        Kv(w, 1, "decay", N(o.SchedulerDecay));
+        w.WriteLine("loss:");
+        w.WriteLine("  clashing_loss:");
+        Kv(w, 2, "full_clashing_loss", B(o.FullClashLoss));
+        Kv(w, 2, "clashing_cutoff", N(o.ClashCutoff));
+        Kv(w, 2, "min_clashing_cutoff_pairs", N(o.MinClashCutoffPairs));
+        Kv(w, 2, "max_clashing_cutoff_pairs", N(o.MaxClashCutoffPairs));
+        Term(w, o.Clash, header: false);
+        Term(w, o.Continuity, "continuity_loss");
+        Term(w, o.KlLatent, "KL_prior_latent");
+        Term(w, o.KlSegmentationMean, "KL_prior_segmentation_mean");
+        Term(w, o.KlSegmentationStd, "KL_prior_segmentation_std");
+        Term(w, o.KlSegmentationProportions, "KL_prior_segmentation_proportions");
+        Term(w, o.L2, "l2_pen");
+        w.WriteLine("resume_training:");
+        Kv(w, 1, "model", Q(o.ResumeModel));
+        Kv(w, 1, "segmentation", Q(o.ResumeSegmentation));
+        return w.ToString();
+    }
+
+    private static void Term(TextWriter w, LossTermOptions t, string? name = null, bool header = true)
+    {
+        if (header) w.WriteLine($"  {name}:");
+        Kv(w, 2, "schedule", Q(t.Schedule));
+        Kv(w, 2, "beta", N(t.Beta));
+        Kv(w, 2, "M", N(t.M));
+        Kv(w, 2, "R", N(t.R));
+    }
+
+    private static void SegValues(TextWriter w, string key, SegmentationValues? v)
+    {
+        if (v is null) return;
+        w.WriteLine($"    {key}:");
+        Kv(w, 3, "means_means", L(v.MeansMeans));
+        Kv(w, 3, "means_stds", L(v.MeansStds));
+        Kv(w, 3, "stds_means", L(v.StdsMeans));
+        Kv(w, 3, "stds_stds", L(v.StdsStds));
+        Kv(w, 3, "proportions_means", L(v.ProportionsMeans));
+        Kv(w, 3, "proportions_stds", L(v.ProportionsStds));
+    }
+
+    private static void Kv(TextWriter w, int depth, string k, string v) =>
+        w.WriteLine(v.Length == 0 ? $"{new string(' ', 2 * depth)}{k}:" : $"{new string(' ', 2 * depth)}{k}: {v}");
+
+    private static string Q(string? s) => s is null ? "" : "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    private static string B(bool b) => b ? "true" : "false";
+    private static string N(double? d) => d is null ? "" : d.Value.ToString("R", CultureInfo.InvariantCulture);
+    private static string N(int? d) => d is null ? "" : d.Value.ToString(CultureInfo.InvariantCulture);
+    private static string L(IEnumerable<int> xs) => "[" + string.Join(", ", xs.Select(x => x.ToString(CultureInfo.InvariantCulture))) + "]";
+    private static string L(IEnumerable<double> xs) => "[" + string.Join(", ", xs.Select(x => x.ToString("R", CultureInfo.InvariantCulture))) + "]";
+}

@@ -1,0 +1,86 @@
+namespace CryoSphere.Training;
+
+/// <summary>
+/// Every setting of a training run, with its default. The single source of defaults: the YAML
+/// reader and the command-line flags both fill this record, and the run folder's config.yaml is
+/// this record written out (<see cref="TrainConfigWriter"/>).
+/// </summary>
+public sealed record TrainOptions
+{
+    // --- inputs ---
+    public string Name { get; init; } = "cryosphere_run";
+    /// <summary>Base structure (PDB/mmCIF), already in the box frame.</summary>
+    public string? BaseStructurePath { get; init; }
+    /// <summary>Particle metadata: RELION .star or cryoSPARC .cs.</summary>
+    public string? ParticlesPath { get; init; }
+    /// <summary>Folder that image paths in the metadata are relative to (default: the metadata file's folder).</summary>
+    public string? DataDir { get; init; }
+    /// <summary>cryoSPARC: poses come from alignments_class_0 (ab-initio job).</summary>
+    public bool CsAbinit { get; init; }
+    /// <summary>cryoSPARC: heterogeneous refinement stores shifts at half scale; double them.</summary>
+    public bool CsHetrefine { get; init; }
+    /// <summary>Chains of the base structure to model (null = all).</summary>
+    public string[]? Chains { get; init; }
+
+    // --- images ---
+    /// <summary>Pixel size of the stored images (Å); null = from the metadata.</summary>
+    public double? Apix { get; init; }
+    /// <summary>Side of the stored images; null = from the stack.</summary>
+    public int? Npix { get; init; }
+    /// <summary>Side after Fourier-crop downsampling; null = no downsampling.</summary>
+    public int? NpixDownsize { get; init; }
+    /// <summary>Width σ of each residue's Gaussian, Å.</summary>
+    public double SigmaGmm { get; init; } = 2.0;
+    /// <summary>Low-pass the targets at this resolution (Å); null = off.</summary>
+    public double? LpBandwidth { get; init; }
+    /// <summary>Correlation loss mask radius, fraction of half the side; null = whole image.</summary>
+    public double? LossMaskRadius { get; init; } = 1.0;
+    /// <summary>Mask applied to encoder input, fraction of half the side; null = none.</summary>
+    public double? InputMaskRadius { get; init; } = 1.0;
+
+    // --- model ---
+    public int LatentDimension { get; init; } = 8;
+    public double TauSegmentation { get; init; } = 0.05;
+    public bool Amortized { get; init; } = true;
+    public int[] EncoderHidden { get; init; } = [512, 256, 64, 64];
+    public int[] DecoderHidden { get; init; } = [512, 512];
+    public IReadOnlyList<SegmentationPartOptions> Segmentation { get; init; } = [new SegmentationPartOptions()];
+
+    // --- optimisation ---
+    /// <summary>Use only the first N images (null = all).</summary>
+    public int? NImages { get; init; }
+    public int Epochs { get; init; } = 40;
+    public int BatchSize { get; init; } = 128;
+    public double LearningRate { get; init; } = 3e-4;
+    /// <summary>Segmentation learning rate; null = same as <see cref="LearningRate"/>.</summary>
+    public double? LearningRateSegmentation { get; init; } = 3e-4;
+    public int[] SchedulerMilestones { get; init; } = [];
+    public double SchedulerDecay { get; init; } = 0.1;
+    public double EpsilonKl { get; init; } = 1e-10;
+    /// <summary>Random seed; null = pick one and record it in config.yaml.</summary>
+    public int? Seed { get; init; }
+
+    // --- losses ---
+    public bool FullClashLoss { get; init; }
+    public double ClashCutoff { get; init; } = 4.0;
+    public double MinClashCutoffPairs { get; init; } = 4.0;
+    public double MaxClashCutoffPairs { get; init; } = 10.0;
+    public LossTermOptions Clash { get; init; } = new("constant", 0.0);
+    public LossTermOptions Continuity { get; init; } = new("constant", 0.0);
+    public LossTermOptions KlLatent { get; init; } = new("linear", null);
+    public LossTermOptions KlSegmentationMean { get; init; } = new("constant", 1e-5);
+    public LossTermOptions KlSegmentationStd { get; init; } = new("constant", 1e-5);
+    public LossTermOptions KlSegmentationProportions { get; init; } = new("constant", 1e-5);
+    public LossTermOptions L2 { get; init; } = new("constant", 0.0);
+
+    // --- running ---
+    public string Device { get; init; } = "auto";
+    public int Threads { get; init; }
+    public string? OutDir { get; init; }
+    /// <summary>Checkpoints kept (the newest K); 0 = keep all.</summary>
+    public int KeepCheckpoints { get; init; } = 3;
+    public string? ResumeModel { get; init; }
+    public string? ResumeSegmentation { get; init; }
+    /// <summary>Batches between plain log lines when output is not a terminal.</summary>
+    public int LogInterval { get; init; } = 20;
+}

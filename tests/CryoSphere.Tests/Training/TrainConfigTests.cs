@@ -1,0 +1,169 @@
+using CryoSphere.Training;
+
+namespace CryoSphere.Tests.Training;
+
+public class TrainConfigTests
+{
+    private const string ReferenceStyle = """
+        name: "cryoSPHERE_run"
+        wandb: True
+        wandb_project: "VAECryoEM"
+        folder_path: "."
+        base_structure_path: "base.pdb"
+        image_yaml: "images.yaml"
+        particles_path: "."
+        cs_star_file:
+          file: "particles.star"
+          abinit: False
+          hetrefine: False
+        segmentation_config:
+          part1:
+            all_protein: True
+            N_segm: 20
+            segmentation_start:
+              type: "uniform"
+            segmentation_prior:
+              type: "uniform"
+        lp_bandwidth:
+        loss_mask_radius: 1
+        input_mask_radius: 1
+        latent_dimension: 8
+        tau_segmentation: 0.05
+        device: "GPU"
+        num_workers: 4
+        amortized: True
+        N_images:
+        N_epochs: 300
+        batch_size: 128
+        epsilon_kl: 1e-10
+        seed: 123
+        deterministic_cuda: False
+        encoder:
+            hidden_dimensions: [512, 256, 64, 64]
+        decoder:
+            hidden_dimensions: [512, 512]
+        optimizer:
+          name: "adam"
+          learning_rate: 0.00003
+          learning_rate_segmentation: 0.0003
+        loss:
+          clashing_loss:
+            full_clashing_loss: True
+            clashing_cutoff: 4
+            min_clashing_cutoff_pairs: 4
+            max_clashing_cutoff_pairs: 10
+            schedule: "constant"
+            beta: 0.1
+          continuity_loss:
+            schedule: "constant"
+            beta: 0.1
+          KL_prior_latent:
+            schedule: "linear"
+          KL_prior_segmentation_mean:
+            schedule: "linear"
+          KL_prior_segmentation_std:
+            schedule: "linear"
+          KL_prior_segmentation_proportions:
+            schedule: "cyclical"
+            M: 5
+            R: 0.5
+          l2_pen:
+            schedule: "constant"
+            beta: 0.000001
+        resume_training:
+          model: null
+          segmentation: null
+        """;
+
+    private static string WriteSet(string parameters)
+    {
+        string dir = TestData.TempDir("cfg");
+        File.WriteAllText(Path.Combine(dir, "images.yaml"), "apix: 1.5\nNpix: 64\nNpix_downsize: 32\nsigma_gmm: 2.5\n");
+        File.WriteAllText(Path.Combine(dir, "base.pdb"), "");
+        File.WriteAllText(Path.Combine(dir, "particles.star"), "");
+        string p = Path.Combine(dir, "parameters.yaml");
+        File.WriteAllText(p, parameters);
+        return p;
+    }
+
+    [Fact]
+    public void ReadsTheReferenceToolsKeys()
+    {
+        var ignored = new List<string>();
+        var o = TrainConfigReader.Read(WriteSet(ReferenceStyle), ignored);
+        Assert.Equal(300, o.Epochs);
+        Assert.Equal(3e-5, o.LearningRate, 12);
+        Assert.Equal(3e-4, o.LearningRateSegmentation!.Value, 12);
+        Assert.Equal(20, o.Segmentation.Single().Segments);
+        Assert.True(o.Segmentation.Single().AllProtein);
+        Assert.Equal(1.5, o.Apix);
+        Assert.Equal(32, o.NpixDownsize);
+        Assert.Equal(2.5, o.SigmaGmm);
+        Assert.Null(o.LpBandwidth);
+        Assert.Equal(123, o.Seed);
+        Assert.True(o.FullClashLoss);
+        Assert.Equal(0.1, o.Clash.Beta);
+        Assert.Equal("cyclical", o.KlSegmentationProportions.Schedule);
+        Assert.Equal(5.0, o.KlSegmentationProportions.M);
+        Assert.EndsWith("particles.star", o.ParticlesPath);
+        Assert.Contains("wandb", ignored);
+        Assert.Contains("num_workers", ignored);
+    }
+
+    [Fact]
+    public void ResolvedConfigReadsBackToTheSameSettings()
+    {
+        var o = TrainConfigReader.Read(WriteSet(ReferenceStyle));
+        string dir = TestData.TempDir("cfg");
+        string p = Path.Combine(dir, "config.yaml");
+        TrainConfigWriter.Write(p, o);
+        var back = TrainConfigReader.Read(p);
+        Assert.Equal(TrainConfigWriter.ToYaml(o), TrainConfigWriter.ToYaml(back));
+        Assert.Equal(TrainConfigWriter.ToYaml(new TrainOptions()),
+            TrainConfigWriter.ToYaml(RoundTrip(new TrainOptions(), dir)));
+    }
+
+    private static TrainOptions RoundTrip(TrainOptions o, string dir)
+    {
+        string p = Path.Combine(dir, "defaults.yaml");
+        TrainConfigWriter.Write(p, o);
+        return TrainConfigReader.Read(p);
+    }
+
+    [Fact]
+    public void UnknownKeyIsNamed()
+    {
+        string p = WriteSet(ReferenceStyle.Replace("latent_dimension: 8", "latent_dimenson: 8"));
+        var e = Assert.Throws<InputException>(() => TrainConfigReader.Read(p));
+        Assert.Contains("latent_dimenson", e.Message);
+        Assert.Contains(p, e.Message);
+    }
+
+    [Fact]
+    public void TabIndentationIsReportedWithItsLine()
+    {
+        string p = WriteSet("name: x\ncs_star_file:\n\tfile: a.star\n");
+        var e = Assert.Throws<InputException>(() => TrainConfigReader.Read(p));
+        Assert.Equal(3, e.Line);
+        Assert.Contains("tab", e.Message);
+    }
+
+    [Fact]
+    public void MissingFileIsAnInputError()
+    {
+        var e = Assert.Throws<InputException>(() => TrainConfigReader.Read("/nonexistent/parameters.yaml"));
+        Assert.Contains("not found", e.Message);
+    }
+
+    [Fact]
+    public void LocalPartsAreRead()
+    {
+        string yaml = "segmentation_config:\n  part1:\n    chain: \"A\"\n    start_res: 0\n    end_res: 100\n    N_segm: 3\n    segmentation_start_values:\n      means_means: [10, 50, 90]\n      means_stds: [1, 1, 1]\n      stds_means: [5, 5, 5]\n      stds_stds: [1, 1, 1]\n      proportions_means: [0, 0, 0]\n      proportions_stds: [1, 1, 1]\n  part2:\n    chain: \"B\"\n    start_res: 5\n    end_res: 50\n    N_segm: 2\n";
+        var o = TrainConfigReader.Read(WriteSet(yaml));
+        Assert.Equal(2, o.Segmentation.Count);
+        Assert.False(o.Segmentation[0].AllProtein);
+        Assert.Equal("A", o.Segmentation[0].Chain);
+        Assert.Equal(new double[] { 10, 50, 90 }, o.Segmentation[0].StartValues!.MeansMeans);
+        Assert.Equal(5, o.Segmentation[1].StartRes);
+    }
+}
