@@ -7,6 +7,7 @@ internal static partial class Commands
 {
     public static IEnumerable<Command> All(CliContext ctx)
     {
+        yield return InfoCommand.Create(ctx);
         yield return VersionCommand.Create(ctx);
     }
 }

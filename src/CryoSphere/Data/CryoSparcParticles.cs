@@ -1,0 +1,107 @@
+using CryoSphere.Geometry;
+using CryoSphere.IO;
+
+namespace CryoSphere.Data;
+
+/// <summary>Particle metadata from a cryoSPARC .cs file (blob/*, alignments3D/* or alignments_class_0/*, ctf/*).</summary>
+public static class CryoSparcParticles
+{
+    public static ParticleTable Read(string path, ParticleOpenOptions o)
+    {
+        var cs = CryoSparcCs.Read(path);
+        int n = cs.Count;
+        if (n == 0) throw new InputException(path, "has no particle records");
+        foreach (var f in new[] { "blob/path", "blob/idx" })
+            if (!cs.Has(f)) throw new InputException(path, $"has no {f} field: cannot find the particle images");
+
+        string[] paths = cs.GetStrings("blob/path");
+        long[] idx = cs.GetInts("blob/idx");
+        var stackRefs = new List<string>();
+        var refToId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var stackId = new int[n];
+        var stackIndex = new int[n];
+        var names = new string[n];
+        for (int i = 0; i < n; i++)
+        {
+            string p = paths[i];
+            if (!refToId.TryGetValue(p, out int id)) { id = stackRefs.Count; refToId[p] = id; stackRefs.Add(p); }
+            stackId[i] = id;
+            if (idx[i] < 0 || idx[i] > int.MaxValue) throw new InputException(path, $"record {i + 1}: blob/idx {idx[i]} is out of range");
+            stackIndex[i] = (int)idx[i];
+            names[i] = $"{idx[i] + 1:D6}@{p}";
+        }
+
+        double apix = o.PixelSize ?? (cs.Has("blob/psize_A") ? cs.GetDoubles("blob/psize_A")[0]
+            : throw new InputException(path, "has no blob/psize_A; give --apix"));
+        int? box = cs.Has("blob/shape") ? (int)cs.GetInts("blob/shape")[0] : null;
+
+        string prefix = o.CsAbinit ? "alignments_class_0" : cs.Has("alignments3D/pose") ? "alignments3D" : "alignments_class_0";
+        float[]? rot = null, shifts = null;
+        if (cs.Has($"{prefix}/pose"))
+        {
+            double[] w = cs.GetDoubles($"{prefix}/pose");
+            double[] s = cs.Has($"{prefix}/shift") ? cs.GetDoubles($"{prefix}/shift") : new double[2 * n];
+            double scale = o.CsHetrefine ? 2.0 : 1.0;
+            rot = new float[9 * n];
+            shifts = new float[2 * n];
+            for (int i = 0; i < n; i++)
+            {
+                double[] r = Rotations.FromCryoSparcRotationVector(w[3 * i], w[3 * i + 1], w[3 * i + 2]);
+                for (int k = 0; k < 9; k++) rot[9 * i + k] = (float)r[k];
+                shifts[2 * i] = (float)(s[2 * i] * scale * apix);
+                shifts[2 * i + 1] = (float)(s[2 * i + 1] * scale * apix);
+            }
+        }
+        else if (o.RequirePoses)
+            throw new InputException(path, $"has no {prefix}/pose field (no 3D alignment in this job; use a refinement's particles, or --cs-abinit for ab-initio)");
+
+        CtfParameters[]? ctf = null;
+        double kv = 300, csmm = 2.7, w0 = 0.1;
+        if (cs.Has("ctf/df1_A"))
+        {
+            double[] d1 = cs.GetDoubles("ctf/df1_A");
+            double[] d2 = cs.Has("ctf/df2_A") ? cs.GetDoubles("ctf/df2_A") : d1;
+            double[] ang = Field(cs, "ctf/df_angle_rad", n, 0);
+            double[] vk = Field(cs, "ctf/accel_kv", n, 300);
+            double[] c = Field(cs, "ctf/cs_mm", n, 2.7);
+            double[] ac = Field(cs, "ctf/amp_contrast", n, 0.1);
+            double[] ph = Field(cs, "ctf/phase_shift_rad", n, 0);
+            double[] bf = Field(cs, "ctf/bfactor", n, 0);
+            double[] sc = Field(cs, "ctf/scale", n, 1);
+            ctf = new CtfParameters[n];
+            for (int i = 0; i < n; i++)
+                ctf[i] = new CtfParameters(d1[i], d2[i], ang[i] * 180 / Math.PI, vk[i], c[i], ac[i], ph[i] * 180 / Math.PI, bf[i], sc[i]);
+            kv = vk[0]; csmm = c[0]; w0 = ac[0];
+        }
+        else if (o.RequireCtf)
+            throw new InputException(path, "has no ctf/df1_A field; use --no-ctf or give a CTF");
+
+        var records = new int[n];
+        for (int i = 0; i < n; i++) records[i] = i + 1;
+        return new ParticleTable
+        {
+            SourcePath = path,
+            Format = "cryoSPARC .cs",
+            Count = n,
+            ImageNames = names,
+            StackRefs = stackRefs.ToArray(),
+            StackId = stackId,
+            StackIndex = stackIndex,
+            Rotations = rot,
+            ShiftsA = shifts,
+            Ctf = ctf,
+            OpticsIndex = new int[n],
+            Optics = [new OpticsGroup(1, "cs", apix, box, kv, csmm, w0)],
+            Columns = cs.Fields.ToArray(),
+            RowLines = null,
+        };
+    }
+
+    private static double[] Field(CryoSparcCs cs, string f, int n, double fallback)
+    {
+        if (cs.Has(f)) return cs.GetDoubles(f);
+        var a = new double[n];
+        Array.Fill(a, fallback);
+        return a;
+    }
+}

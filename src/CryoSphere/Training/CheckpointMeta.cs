@@ -1,0 +1,22 @@
+namespace CryoSphere.Training;
+
+/// <summary>What a checkpoint records besides the weights: where training stands and how images were prepared.</summary>
+public sealed record CheckpointMeta
+{
+    /// <summary>Epoch to run next (0-based), or the epoch in progress when <see cref="Batch"/> &gt; 0.</summary>
+    public int Epoch { get; init; }
+    /// <summary>Next batch of <see cref="Epoch"/> (0 = the epoch starts from scratch).</summary>
+    public int Batch { get; init; }
+    public int Seed { get; init; }
+    public double ImageMean { get; init; }
+    public double ImageStd { get; init; } = 1;
+    /// <summary>Side of the images the model sees (after downsampling).</summary>
+    public int ImageSide { get; init; }
+    /// <summary>Pixel size of the images the model sees, Å.</summary>
+    public double PixelSize { get; init; }
+    /// <summary>Running sums of the epoch in progress (for a checkpoint written mid-epoch).</summary>
+    public Dictionary<string, double> PartialSums { get; init; } = [];
+    public long PartialImages { get; init; }
+    public int SkippedSteps { get; init; }
+    public double ElapsedSeconds { get; init; }
+}

@@ -1,0 +1,63 @@
+using CryoSphere.Model;
+
+namespace CryoSphere.Training;
+
+/// <summary>Builds the VAE for a structure from <see cref="TrainOptions"/> (segmentation parts mapped onto residue indices).</summary>
+public static class ModelFactory
+{
+    public static ModelOptions Options(TrainOptions o, Structure s, int imageSide, int imageCount)
+    {
+        return new ModelOptions(imageSide, s.Count, Parts(o, s))
+        {
+            LatentDim = o.LatentDimension,
+            EncoderHidden = o.EncoderHidden,
+            DecoderHidden = o.DecoderHidden,
+            TauSegmentation = o.TauSegmentation,
+            Amortized = o.Amortized,
+            ImageCount = imageCount,
+        };
+    }
+
+    /// <summary>Maps each configured part to [start, end) in the structure's global residue order.</summary>
+    public static IReadOnlyList<SegmentationPart> Parts(TrainOptions o, Structure s)
+    {
+        var parts = new List<SegmentationPart>();
+        foreach (var p in o.Segmentation)
+        {
+            int start, end;
+            if (p.AllProtein)
+            {
+                start = 0;
+                end = s.Count;
+            }
+            else
+            {
+                var idx = Enumerable.Range(0, s.Count).Where(i => s.ChainIds[i] == p.Chain).ToArray();
+                if (idx.Length == 0)
+                    throw new InputException($"segmentation part {p.Name}: chain '{p.Chain}' is not in the structure (chains: {string.Join(", ", s.ChainIds.Distinct())})");
+                int a = p.StartRes ?? 0, b = p.EndRes ?? idx.Length - 1;
+                if (a < 0 || b >= idx.Length || a > b)
+                    throw new InputException($"segmentation part {p.Name}: residues {a}–{b} are outside chain {p.Chain}'s 0–{idx.Length - 1} (indices within the chain, inclusive)");
+                start = idx[a];
+                end = idx[b] + 1;
+            }
+            if (p.Segments > end - start)
+                throw new InputException($"segmentation part {p.Name}: {p.Segments} segments for {end - start} residues");
+            parts.Add(new SegmentationPart(start, end, p.Segments, Gaussians(p.StartValues, p.Segments, p.Name), Gaussians(p.PriorValues, p.Segments, p.Name)));
+        }
+        var sorted = parts.OrderBy(x => x.Start).ToList();
+        for (int i = 1; i < sorted.Count; i++)
+            if (sorted[i].Start < sorted[i - 1].End)
+                throw new InputException("segmentation parts overlap: each residue may belong to one part only");
+        return parts;
+    }
+
+    private static SegmentationGaussians? Gaussians(SegmentationValues? v, int k, string part)
+    {
+        if (v is null) return null;
+        foreach (var a in new[] { v.MeansMeans, v.MeansStds, v.StdsMeans, v.StdsStds, v.ProportionsMeans, v.ProportionsStds })
+            if (a.Length != k) throw new InputException($"segmentation part {part}: expected {k} values in each start/prior list, got {a.Length}");
+        return new SegmentationGaussians(new GaussianSet(v.MeansMeans, v.MeansStds), new GaussianSet(v.StdsMeans, v.StdsStds),
+            new GaussianSet(v.ProportionsMeans, v.ProportionsStds));
+    }
+}

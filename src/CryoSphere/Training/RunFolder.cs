@@ -1,0 +1,61 @@
+using System.Globalization;
+using CryoSphere.IO;
+
+namespace CryoSphere.Training;
+
+/// <summary>The layout of a training run's folder (docs/design.md) and its small text files.</summary>
+public sealed class RunFolder(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+    public string Config => Path.Combine(Root, "config.yaml");
+    public string Log => Path.Combine(Root, "run.log");
+    public string Metrics => Path.Combine(Root, "metrics.csv");
+    public string Checkpoints => Path.Combine(Root, "checkpoints");
+    public string Latest => Path.Combine(Checkpoints, "latest");
+
+    public string EpochCheckpoint(int epochsDone) => Path.Combine(Checkpoints, $"epoch_{epochsDone.ToString("D4", CultureInfo.InvariantCulture)}.ckpt");
+
+    public void Create()
+    {
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(Checkpoints);
+    }
+
+    /// <summary>The newest checkpoint, from <c>latest</c> (a file naming it), or null.</summary>
+    public string? LatestCheckpoint()
+    {
+        if (!File.Exists(Latest)) return null;
+        string name = File.ReadAllText(Latest).Trim();
+        string p = Path.Combine(Checkpoints, name);
+        return File.Exists(p) ? p : null;
+    }
+
+    /// <summary>The checkpoint written after epoch <paramref name="epoch"/> (1-based), or the newest when null.</summary>
+    public string CheckpointFor(int? epoch)
+    {
+        if (epoch is { } e)
+        {
+            string p = EpochCheckpoint(e);
+            if (!File.Exists(p)) throw new InputException(p, $"no checkpoint for epoch {e} in {Root}");
+            return p;
+        }
+        return LatestCheckpoint() ?? throw new InputException(Root, "no checkpoint found: is this a training run folder?");
+    }
+
+    public void SetLatest(string checkpointPath) => AtomicFile.WriteAllText(Latest, Path.GetFileName(checkpointPath) + "\n");
+
+    /// <summary>Deletes all but the newest <paramref name="keep"/> epoch checkpoints (0 = keep all).</summary>
+    public void Prune(int keep)
+    {
+        if (keep <= 0) return;
+        var files = Directory.GetFiles(Checkpoints, "epoch_*.ckpt").Order(StringComparer.Ordinal).ToList();
+        string? latest = LatestCheckpoint();
+        foreach (var f in files.Take(Math.Max(0, files.Count - keep)))
+            if (f != latest) File.Delete(f);
+    }
+
+    public void AppendLog(string line)
+    {
+        File.AppendAllText(Log, $"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}\n");
+    }
+}

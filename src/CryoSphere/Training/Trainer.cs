@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using CryoSphere.Imaging;
+using CryoSphere.IO;
+using CryoSphere.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CryoSphere.Training;
+
+/// <summary>The outcome of <see cref="Trainer.Run"/>.</summary>
+public sealed record TrainResult(string RunDir, int EpochsDone, bool Interrupted, IReadOnlyList<Dictionary<string, double>> Metrics);
+
+/// <summary>
+/// Trains the VAE end to end: batches stream from disk, every step runs in a dispose scope, each
+/// epoch ends with a metrics row and an atomic checkpoint; cancellation writes a checkpoint and
+/// returns; a resumed run continues exactly (same batches, same random draws).
+/// </summary>
+public static class Trainer
+{
+    private const int MaxConsecutiveBadSteps = 5;
+
+    /// <summary>Starts a new run in <see cref="TrainOptions.OutDir"/>.</summary>
+    public static TrainResult Run(TrainOptions options, IProgress<TrainProgress>? progress = null, CancellationToken ct = default) =>
+        RunCore(options, resume: false, progress, ct);
+
+    /// <summary>Continues the run in <paramref name="runDir"/>; <paramref name="overrides"/> may change e.g. the number of epochs.</summary>
+    public static TrainResult Resume(string runDir, Func<TrainOptions, TrainOptions>? overrides = null, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+    {
+        var folder = new RunFolder(runDir);
+        if (!File.Exists(folder.Config)) throw new InputException(runDir, "not a training run folder (no config.yaml)");
+        var o = TrainConfigReader.Read(folder.Config) with { OutDir = folder.Root };
+        if (overrides is not null) o = overrides(o) with { OutDir = folder.Root };
+        return RunCore(o, resume: true, progress, ct);
+    }
+
+    private static TrainResult RunCore(TrainOptions o, bool resume, IProgress<TrainProgress>? progress, CancellationToken ct)
+    {
+        if (o.OutDir is null) throw new InputException("no output folder: give --out");
+        if (o.Epochs < 1) throw new InputException($"epochs must be at least 1 (got {o.Epochs})");
+        if (o.BatchSize < 1) throw new InputException($"batch size must be at least 1 (got {o.BatchSize})");
+        int seed = o.Seed ?? Random.Shared.Next(1, int.MaxValue);
+        o = o with { Seed = seed };
+        var folder = new RunFolder(o.OutDir);
+        string? checkpoint = null;
+        if (resume)
+        {
+            checkpoint = folder.LatestCheckpoint() ?? throw new InputException(folder.Root, "nothing to resume: no checkpoint in this run folder");
+        }
+        else if (folder.LatestCheckpoint() is not null)
+            throw new InputException(folder.Root, "already holds a training run; use --resume to continue it or choose another --out");
+
+        TorchRuntime.SetThreads(o.Threads);
+        using var setup = TrainingSetup.Create(o);
+        folder.Create();
+        if (!resume)
+        {
+            TrainConfigWriter.Write(folder.Config, o);
+            folder.AppendLog($"new run: {setup.Data.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}");
+            foreach (var w in setup.Data.Table.Warnings) folder.AppendLog("warning: " + w);
+        }
+        else folder.AppendLog($"resuming from {checkpoint}");
+
+        torch.manual_seed(seed);
+        using var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.Grid.N, setup.Data.Count));
+        model.to(setup.Device);
+        var netGroup = new Adam.ParamGroup(model.NetworkParameters(), new Adam.Options { LearningRate = o.LearningRate });
+        var segGroup = new Adam.ParamGroup(model.SegmentationParameters(), new Adam.Options { LearningRate = o.LearningRateSegmentation ?? o.LearningRate });
+        using var optimizer = optim.Adam([netGroup, segGroup], o.LearningRate);
+        using var gen = new Generator((ulong)seed, setup.Device);
+
+        CheckpointMeta meta;
+        if (checkpoint is not null) meta = Checkpoint.Load(checkpoint, model, optimizer, gen);
+        else
+        {
+            if (o.ResumeModel is { } rm) Checkpoint.Load(rm, model);
+            var stats = setup.EstimateImageStatistics(seed);
+            meta = new CheckpointMeta { Seed = seed, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, PixelSize = setup.Grid.Apix };
+            folder.AppendLog($"image statistics (after downsampling): mean {stats.Mean:G4}, sd {stats.Std:G4}");
+        }
+        var pixelStats = new PixelStatistics(meta.ImageMean, meta.ImageStd, 0);
+        var objective = new BatchObjective(setup, model, pixelStats);
+        var loader = new BatchLoader(setup.Data, o.BatchSize, seed, setup.Subset);
+        var metrics = new MetricsLog(folder.Metrics);
+        metrics.TruncateFrom(meta.Epoch + 1);
+        int nb = loader.BatchesPerEpoch;
+        var clock = Stopwatch.StartNew();
+        double elapsedBefore = meta.ElapsedSeconds;
+        int skipped = meta.SkippedSteps;
+        var allParams = model.parameters().ToArray();
+        string? lastCheckpoint = checkpoint;
+        long imagesThisSession = 0;
+
+        for (int epoch = meta.Epoch; epoch < o.Epochs; epoch++)
+        {
+            double decay = Math.Pow(o.SchedulerDecay, o.SchedulerMilestones.Count(m => m <= epoch));
+            netGroup.LearningRate = o.LearningRate * decay;
+            segGroup.LearningRate = (o.LearningRateSegmentation ?? o.LearningRate) * decay;
+            int startBatch = epoch == meta.Epoch ? meta.Batch : 0;
+            var sums = epoch == meta.Epoch && meta.Batch > 0 ? new Dictionary<string, double>(meta.PartialSums) : [];
+            long images = epoch == meta.Epoch && meta.Batch > 0 ? meta.PartialImages : 0;
+            var epochClock = Stopwatch.StartNew();
+            long epochImages = 0;
+            int consecutiveBad = 0;
+            int b = startBatch;
+            foreach (var hb in loader.Epoch(epoch, shuffle: true, skipBatches: startBatch))
+            {
+                using var _ = hb;
+                if (ct.IsCancellationRequested)
+                {
+                    var m = Meta(meta, epoch, b, sums, images, skipped, elapsedBefore + clock.Elapsed.TotalSeconds);
+                    string p = Path.Combine(folder.Checkpoints, $"interrupted_epoch_{epoch + 1:D4}_batch_{b:D5}.ckpt");
+                    Checkpoint.Save(p, m, model, optimizer, gen);
+                    folder.SetLatest(p);
+                    folder.AppendLog($"interrupted in epoch {epoch + 1} before batch {b + 1}/{nb}: checkpoint {Path.GetFileName(p)}");
+                    return new TrainResult(folder.Root, epoch, true, metrics.Rows);
+                }
+                var w = LossWeights.At(o, setup.Grid.N, epoch, (double)b / nb);
+                using (var scope = NewDisposeScope())
+                {
+                    var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
+                    using var ctfScope = ctf;
+                    var loss = objective.Compute(imgs, rot, sh, ctf, idx, w, gen);
+                    double total = loss.Total.ToDouble();
+                    string? bad = null;
+                    if (!double.IsFinite(total))
+                        bad = "loss terms not finite: " + string.Join(", ", loss.Terms.Where(kv => !double.IsFinite(kv.Value.ToDouble())).Select(kv => kv.Key));
+                    else
+                    {
+                        optimizer.zero_grad();
+                        loss.Total.backward();
+                        var gradNorm = allParams.Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum()).Aggregate((x, y) => x + y);
+                        if (!double.IsFinite(gradNorm.ToDouble())) bad = "gradient not finite";
+                        else optimizer.step();
+                    }
+                    if (bad is not null)
+                    {
+                        skipped++;
+                        consecutiveBad++;
+                        folder.AppendLog($"epoch {epoch + 1} batch {b + 1}: step skipped ({bad})");
+                        optimizer.zero_grad();
+                        if (consecutiveBad >= MaxConsecutiveBadSteps)
+                        {
+                            if (lastCheckpoint is null)
+                                throw new InputException(o.ParticlesPath, $"training diverged at the start ({bad}); check the images and poses, or lower the learning rate");
+                            Checkpoint.Load(lastCheckpoint, model, optimizer);
+                            folder.AppendLog($"{consecutiveBad} bad steps in a row: restored {Path.GetFileName(lastCheckpoint)}");
+                            consecutiveBad = 0;
+                        }
+                    }
+                    else
+                    {
+                        consecutiveBad = 0;
+                        int n = hb.Count;
+                        Acc(sums, "loss", total * n);
+                        foreach (var (k, v) in loss.Terms) Acc(sums, k, v.ToDouble() * n);
+                        images += n;
+                    }
+                }
+                epochImages += hb.Count;
+                imagesThisSession += hb.Count;
+                b++;
+                double ips = imagesThisSession / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                double remainingImages = (double)(o.Epochs - epoch - 1) * loader.ParticleCount + (double)(nb - b) / nb * loader.ParticleCount;
+                progress?.Report(new TrainProgress(epoch + 1, o.Epochs, b, nb, Mean(sums, "loss", images), Mean(sums, "corr", images),
+                    ips, clock.Elapsed, TimeSpan.FromSeconds(remainingImages / Math.Max(ips, 1e-9)), false));
+            }
+
+            // End of epoch: metrics row, checkpoint, pruning.
+            var wEnd = LossWeights.At(o, setup.Grid.N, epoch, 1.0);
+            double secs = epochClock.Elapsed.TotalSeconds;
+            var row = new Dictionary<string, double> { ["epoch"] = epoch + 1 };
+            foreach (var k in new[] { "loss", "corr", "kl_latent", "kl_seg_mean", "kl_seg_std", "kl_seg_prop", "continuity", "clash", "l2" })
+                row[k] = Mean(sums, k, images);
+            row["beta_kl_latent"] = wEnd.KlLatent;
+            row["beta_kl_seg_mean"] = wEnd.KlSegMean;
+            row["beta_kl_seg_std"] = wEnd.KlSegStd;
+            row["beta_kl_seg_prop"] = wEnd.KlSegProportions;
+            row["beta_continuity"] = wEnd.Continuity;
+            row["beta_clash"] = wEnd.Clash;
+            row["beta_l2"] = wEnd.L2;
+            row["lr"] = netGroup.LearningRate;
+            row["lr_segmentation"] = segGroup.LearningRate;
+            row["skipped_steps"] = skipped;
+            row["seconds"] = secs;
+            row["images_per_s"] = epochImages / Math.Max(secs, 1e-9);
+            metrics.Append(row);
+            string ckpt = folder.EpochCheckpoint(epoch + 1);
+            Checkpoint.Save(ckpt, Meta(meta, epoch + 1, 0, [], 0, skipped, elapsedBefore + clock.Elapsed.TotalSeconds), model, optimizer, gen);
+            folder.SetLatest(ckpt);
+            lastCheckpoint = ckpt;
+            folder.Prune(o.KeepCheckpoints);
+            folder.AppendLog($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
+            progress?.Report(new TrainProgress(epoch + 1, o.Epochs, nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,
+                null, true, $"epoch {epoch + 1}: loss {row["loss"]:F5}, corr {row["corr"]:F4}"));
+        }
+        folder.AppendLog("training finished");
+        return new TrainResult(folder.Root, o.Epochs, false, metrics.Rows);
+    }
+
+    private static CheckpointMeta Meta(CheckpointMeta basis, int epoch, int batch, Dictionary<string, double> sums, long images, int skipped, double elapsed) =>
+        basis with { Epoch = epoch, Batch = batch, PartialSums = new(sums), PartialImages = images, SkippedSteps = skipped, ElapsedSeconds = elapsed };
+
+    private static void Acc(Dictionary<string, double> d, string k, double v) => d[k] = d.GetValueOrDefault(k) + v;
+
+    private static double Mean(Dictionary<string, double> d, string k, long n) => n == 0 ? 0 : d.GetValueOrDefault(k) / n;
+}
