@@ -1,0 +1,127 @@
+using CryoSphere.Data;
+
+namespace CryoSphere.IO;
+
+/// <summary>Where one particle image lives: stack path (cryoSPARC's leading <c>&gt;</c> removed) and 0-based index.</summary>
+public readonly record struct CryoSparcImageRef(string Path, long Index);
+
+/// <summary>
+/// cryoSPARC poses as stored: rotation vectors (axis·angle, radians, Count×3) and shifts in pixels
+/// (Count×2), from the fields under <see cref="Prefix"/>.
+/// </summary>
+public sealed record CryoSparcPoses(double[] RotationVectors, double[] ShiftsPx, int Count, string Prefix);
+
+/// <summary>
+/// A cryoSPARC <c>.cs</c> particle table (a NumPy structured array): raw field access plus readers
+/// for image locations, pixel size, box size, poses and CTF.
+/// </summary>
+public sealed class CryoSparcCs
+{
+    private static readonly string[] PosePrefixes = ["alignments3D", "alignments_class_0"];
+
+    private readonly NpyRecords _records;
+
+    private CryoSparcCs(NpyRecords records) => _records = records;
+
+    /// <summary>The file read.</summary>
+    public string Path => _records.Path;
+
+    /// <summary>Number of particles.</summary>
+    public int Count => _records.Count;
+
+    /// <summary>Field names in file order.</summary>
+    public IReadOnlyList<string> Fields => _records.Fields.Select(f => f.Name).ToArray();
+
+    /// <summary>Reads a <c>.cs</c> file.</summary>
+    public static CryoSparcCs Read(string path) => new(Npy.ReadRecords(path));
+
+    public bool Has(string field) => _records.Has(field);
+
+    /// <summary>Numbers per record in <paramref name="field"/> (e.g. 3 for <c>alignments3D/pose</c>).</summary>
+    public int FieldWidth(string field) => _records.Field(field).Width;
+
+    /// <summary>Record-major values, Count × <see cref="FieldWidth"/>.</summary>
+    public double[] GetDoubles(string field) => _records.GetDoubles(field);
+
+    /// <summary>Record-major integer values (uint64 uids above long.MaxValue wrap to negative).</summary>
+    public long[] GetInts(string field) => _records.GetInt64s(field);
+
+    /// <summary>Decoded text; for path fields (<c>…/path</c>) cryoSPARC's leading <c>&gt;</c> is stripped.</summary>
+    public string[] GetStrings(string field)
+    {
+        var s = _records.GetStrings(field);
+        if (field.EndsWith("/path", StringComparison.Ordinal))
+            for (int i = 0; i < s.Length; i++)
+                if (s[i].StartsWith('>')) s[i] = s[i][1..];
+        return s;
+    }
+
+    /// <summary>Image stack path and index of every particle (<c>blob/path</c>, <c>blob/idx</c>).</summary>
+    public CryoSparcImageRef[] ImageLocations()
+    {
+        Require("blob/path", "blob/idx");
+        var paths = GetStrings("blob/path");
+        var idx = GetInts("blob/idx");
+        var r = new CryoSparcImageRef[Count];
+        for (int i = 0; i < Count; i++) r[i] = new CryoSparcImageRef(paths[i], idx[i]);
+        return r;
+    }
+
+    /// <summary>Pixel size in Å from <c>blob/psize_A</c> (first particle).</summary>
+    public double PixelSize()
+    {
+        Require("blob/psize_A");
+        if (Count == 0) throw new InputException(Path, "has no particles");
+        return GetDoubles("blob/psize_A")[0];
+    }
+
+    /// <summary>Box size in pixels from <c>blob/shape</c> (first particle; images are square).</summary>
+    public int BoxSize()
+    {
+        Require("blob/shape");
+        if (Count == 0) throw new InputException(Path, "has no particles");
+        var s = GetInts("blob/shape");
+        return checked((int)s[0]);
+    }
+
+    /// <summary>
+    /// Poses from <c>alignments3D/pose|shift</c>, else <c>alignments_class_0/pose|shift</c>
+    /// (or from <paramref name="prefix"/> when given). Rotation vectors are returned as stored.
+    /// </summary>
+    public CryoSparcPoses ReadPoses(string? prefix = null)
+    {
+        var candidates = prefix is null ? PosePrefixes : [prefix];
+        foreach (var p in candidates)
+        {
+            if (!Has(p + "/pose")) continue;
+            Require(p + "/shift");
+            if (FieldWidth(p + "/pose") != 3) throw new InputException(Path, $"{p}/pose has {FieldWidth(p + "/pose")} numbers per particle, expected 3");
+            if (FieldWidth(p + "/shift") != 2) throw new InputException(Path, $"{p}/shift has {FieldWidth(p + "/shift")} numbers per particle, expected 2");
+            return new CryoSparcPoses(GetDoubles(p + "/pose"), GetDoubles(p + "/shift"), Count, p);
+        }
+        throw new InputException(Path, "has no " + string.Join(" or ", candidates.Select(c => c + "/pose")) + " fields (no 3-D alignment in this file)");
+    }
+
+    /// <summary>CTF of every particle from <c>ctf/*</c>, converted to RELION units (degrees).</summary>
+    public CtfParameters[] ReadCtf()
+    {
+        Require("ctf/df1_A", "ctf/df2_A", "ctf/df_angle_rad", "ctf/accel_kv", "ctf/cs_mm", "ctf/amp_contrast");
+        double[] df1 = GetDoubles("ctf/df1_A"), df2 = GetDoubles("ctf/df2_A"), ang = GetDoubles("ctf/df_angle_rad");
+        double[] kv = GetDoubles("ctf/accel_kv"), cs = GetDoubles("ctf/cs_mm"), w = GetDoubles("ctf/amp_contrast");
+        double[]? ph = Has("ctf/phase_shift_rad") ? GetDoubles("ctf/phase_shift_rad") : null;
+        double[]? bf = Has("ctf/bfactor") ? GetDoubles("ctf/bfactor") : null;
+        double[]? sc = Has("ctf/scale") ? GetDoubles("ctf/scale") : null;
+        const double deg = 180.0 / Math.PI;
+        var r = new CtfParameters[Count];
+        for (int i = 0; i < Count; i++)
+            r[i] = new CtfParameters(df1[i], df2[i], ang[i] * deg, kv[i], cs[i], w[i],
+                ph is null ? 0 : ph[i] * deg, bf is null ? 0 : bf[i], sc is null ? 1 : sc[i]);
+        return r;
+    }
+
+    private void Require(params string[] fields)
+    {
+        foreach (var f in fields)
+            if (!Has(f)) throw new InputException(Path, $"has no {f} field");
+    }
+}
