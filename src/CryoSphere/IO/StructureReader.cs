@@ -22,19 +22,25 @@ public static class StructureReader
         return ext is ".cif" or ".mmcif";
     }
 
+    /// <summary>
+    /// mmCIF or PDB? The content decides (an mmCIF file opens with <c>data_</c> before any atom; PDB files open with
+    /// record names), so a misnamed file still reads; the extension only breaks a tie.
+    /// </summary>
     private static bool IsMmCif(string path)
     {
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext is ".cif" or ".mmcif") return true;
-        if (ext is ".pdb" or ".ent") return false;
         TextFileCheck.EnsureText(path, "PDB or mmCIF");
-        using var reader = new StreamReader(path);
-        for (int i = 0; i < 2000 && reader.ReadLine() is { } line; i++)
+        using (var reader = new StreamReader(path))
         {
-            if (line.StartsWith("data_", StringComparison.Ordinal) || line.StartsWith("_atom_site.", StringComparison.Ordinal)) return true;
-            if (line.StartsWith("ATOM  ", StringComparison.Ordinal) || line.StartsWith("HETATM", StringComparison.Ordinal)
-                || line.StartsWith("HEADER", StringComparison.Ordinal) || line.StartsWith("CRYST1", StringComparison.Ordinal)) return false;
+            for (int i = 0; i < 2000 && reader.ReadLine() is { } line; i++)
+            {
+                if (line.StartsWith("data_", StringComparison.Ordinal) || line.StartsWith("loop_", StringComparison.Ordinal)
+                    || line.StartsWith("_atom_site.", StringComparison.Ordinal)) return true;
+                if (PdbRecords.Any(r => line.StartsWith(r, StringComparison.Ordinal))) return false;
+            }
         }
-        return false;
+        return HasCifExtension(path);
     }
+
+    private static readonly string[] PdbRecords =
+        ["HEADER", "TITLE ", "COMPND", "REMARK", "CRYST1", "SEQRES", "MODEL ", "ATOM  ", "HETATM", "EXPDTA", "AUTHOR"];
 }

@@ -124,6 +124,14 @@ public class MmCifTests
     }
 
     [Fact]
+    public void MisnamedFileIsReadByContent()
+    {
+        string path = Path.Combine(TestData.TempDir(), "really-cif.pdb");
+        File.Copy(Open, path);
+        PdbTests.AssertSameModel(MmCif.Read(Open), StructureReader.Read(path));
+    }
+
+    [Fact]
     public void BadInputsNameTheFile()
     {
         string dir = TestData.TempDir();
