@@ -1,0 +1,105 @@
+using CryoSphere.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CryoSphere.Imaging;
+
+/// <summary>
+/// CTF parameters of a batch as (B) tensors on one device, in the units <see cref="Ctf"/> computes with:
+/// defocus and λ in Å, angles in radians, Cs in Å, B-factor in Å².
+/// </summary>
+public sealed class CtfBatch : IDisposable
+{
+    private CtfBatch(Tensor[] t)
+    {
+        DefocusU = t[0]; DefocusV = t[1]; DefocusAngleRad = t[2]; Wavelength = t[3]; SphericalAberrationA = t[4];
+        AmplitudeContrast = t[5]; PhaseShiftRad = t[6]; BFactor = t[7]; Scale = t[8];
+    }
+
+    public Tensor DefocusU { get; }
+    public Tensor DefocusV { get; }
+    public Tensor DefocusAngleRad { get; }
+    /// <summary>Relativistic electron wavelength λ = 12.2639/√(V + 0.97845e−6·V²) Å, V in volts.</summary>
+    public Tensor Wavelength { get; }
+    public Tensor SphericalAberrationA { get; }
+    public Tensor AmplitudeContrast { get; }
+    public Tensor PhaseShiftRad { get; }
+    public Tensor BFactor { get; }
+    public Tensor Scale { get; }
+
+    /// <summary>Batch size.</summary>
+    public long Count => DefocusU.shape[0];
+
+    /// <summary>λ in Å for an acceleration voltage in kV.</summary>
+    public static double WavelengthA(double voltageKv)
+    {
+        double v = voltageKv * 1000;
+        return 12.2639 / Math.Sqrt(v + 0.97845e-6 * v * v);
+    }
+
+    /// <summary>Builds the batch from per-particle parameters (computed in double, stored as <paramref name="dtype"/>).</summary>
+    public static CtfBatch From(IReadOnlyList<CtfParameters> ctf, Device device, ScalarType dtype = ScalarType.Float32)
+    {
+        var cols = new double[9][];
+        for (int j = 0; j < 9; j++) cols[j] = new double[ctf.Count];
+        for (int i = 0; i < ctf.Count; i++)
+        {
+            CtfParameters c = ctf[i];
+            cols[0][i] = c.DefocusU;
+            cols[1][i] = c.DefocusV;
+            cols[2][i] = c.DefocusAngleDeg * Math.PI / 180;
+            cols[3][i] = WavelengthA(c.VoltageKv);
+            cols[4][i] = c.SphericalAberrationMm * 1e7;
+            cols[5][i] = c.AmplitudeContrast;
+            cols[6][i] = c.PhaseShiftDeg * Math.PI / 180;
+            cols[7][i] = c.BFactor;
+            cols[8][i] = c.Scale;
+        }
+        var t = new Tensor[9];
+        for (int j = 0; j < 9; j++)
+        {
+            using var host = tensor(cols[j]);
+            t[j] = host.to(dtype, device).DetachFromDisposeScope();
+        }
+        return new CtfBatch(t);
+    }
+
+    public void Dispose()
+    {
+        foreach (Tensor t in new[] { DefocusU, DefocusV, DefocusAngleRad, Wavelength, SphericalAberrationA, AmplitudeContrast, PhaseShiftRad, BFactor, Scale })
+            t.Dispose();
+    }
+}
+
+/// <summary>
+/// The contrast transfer function in RELION/cryoDRGN form (docs/method.md §3.4):
+/// df = ½(dfU + dfV + (dfU − dfV)·cos 2(α − dfAngle)), γ = 2π(−½·df·λ·s² + ¼·Cs·λ³·s⁴) − phase shift,
+/// CTF = (√(1−w²)·sin γ − w·cos γ)·scale·exp(−B·s²/4).
+/// </summary>
+public static class Ctf
+{
+    /// <summary>CTF (B,N,N) on the centred frequency grid, dtype and device of the batch.</summary>
+    public static Tensor Compute(CtfBatch ctf, ImageGrid grid)
+    {
+        using var scope = NewDisposeScope();
+        var (kx, ky) = grid.FrequencyGrid(ctf.DefocusU.device, ctf.DefocusU.dtype);
+        return Compute(ctf, kx, ky).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>CTF (B,…) at arbitrary frequencies kx, ky (same shape, 1/Å).</summary>
+    public static Tensor Compute(CtfBatch ctf, Tensor kx, Tensor ky)
+    {
+        using var scope = NewDisposeScope();
+        long[] view = new long[] { -1 }.Concat(Enumerable.Repeat(1L, (int)kx.dim())).ToArray();
+        Tensor P(Tensor t) => t.reshape(view);
+        Tensor s2 = kx * kx + ky * ky;
+        Tensor alpha = atan2(ky, kx);
+        Tensor lambda = P(ctf.Wavelength);
+        Tensor df = 0.5 * (P(ctf.DefocusU) + P(ctf.DefocusV) + (P(ctf.DefocusU) - P(ctf.DefocusV)) * (2 * (alpha - P(ctf.DefocusAngleRad))).cos());
+        Tensor gamma = 2 * Math.PI * (-0.5 * df * lambda * s2 + 0.25 * P(ctf.SphericalAberrationA) * lambda.pow(3) * s2 * s2) - P(ctf.PhaseShiftRad);
+        Tensor w = P(ctf.AmplitudeContrast);
+        Tensor value = (1 - w * w).sqrt() * gamma.sin() - w * gamma.cos();
+        Tensor envelope = (P(ctf.BFactor) * s2 * -0.25).exp() * P(ctf.Scale);
+        return (value * envelope).MoveToOuterDisposeScope();
+    }
+}
