@@ -42,10 +42,14 @@ public static class ResiduePairs
         return torch.tensor(flat.ToArray(), device: baseCoords.device).reshape(-1, 2);
     }
 
+    // TorchSharp's accessor throws on empty tensors, and empty pair lists are common.
+    internal static long[] ToArray(Tensor t) =>
+        t.numel() == 0 ? Array.Empty<long>() : t.to(ScalarType.Int64, torch.CPU).contiguous().data<long>().ToArray();
+
     /// <summary>Pairs as keys i·R + j with i &lt; j.</summary>
     internal static HashSet<long> Keys(Tensor pairs, long r)
     {
-        long[] p = pairs.to(ScalarType.Int64, torch.CPU).data<long>().ToArray();
+        long[] p = ToArray(pairs);
         var set = new HashSet<long>();
         for (int n = 0; n + 1 < p.Length; n += 2)
             set.Add(Math.Min(p[n], p[n + 1]) * r + Math.Max(p[n], p[n + 1]));
@@ -71,7 +75,7 @@ public static class ResiduePairs
             Tensor d2 = (block.unsqueeze(2) - coords.unsqueeze(1)).square().sum(-1); // (B, n, R)
             Tensor i = torch.arange(i0, i0 + n, device: coords.device).reshape(1, n, 1);
             Tensor hit = (j > i) & (d2 >= min * min) & (inclusive ? d2 <= max * max : d2 < max * max);
-            long[] idx = hit.nonzero().to(torch.CPU).data<long>().ToArray();
+            long[] idx = ToArray(hit.nonzero());
             for (int m = 0; m < idx.Length; m += 3)
                 result.Add((idx[m], idx[m + 1] + i0, idx[m + 2]));
         }
