@@ -1,0 +1,57 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CryoSphere.Model;
+
+/// <summary>Loss terms of method.md §6. Every result is a scalar tensor on the inputs' device.</summary>
+public static partial class Losses
+{
+    // Added inside square roots so that coincident points and blank images give finite gradients.
+    internal const double SqrtEps = 1e-10;
+
+    /// <summary>
+    /// L_corr = −mean_i ⟨P_i, T_i⟩/(‖P_i‖·‖T_i‖) over the pixels where <paramref name="mask"/> (N, N) is
+    /// non-zero (all pixels when null). Returns the loss and the per-image correlations (B) for logging.
+    /// A blank image gives correlation 0 instead of 0/0.
+    /// </summary>
+    public static (Tensor Loss, Tensor PerImage) Correlation(Tensor pred, Tensor target, Tensor? mask = null)
+    {
+        if (!pred.shape.SequenceEqual(target.shape))
+            throw new ArgumentException($"prediction ({string.Join(", ", pred.shape)}) and target ({string.Join(", ", target.shape)}) differ in shape");
+        Tensor p = pred, t = target;
+        if (mask is not null)
+        {
+            Tensor m = mask.to(pred.dtype, pred.device);
+            p = p * m;
+            t = t * m;
+        }
+        long b = pred.shape[0];
+        p = p.reshape(b, -1);
+        t = t.reshape(b, -1);
+        Tensor dot = (p * t).sum(1);
+        Tensor norms = (p.square().sum(1) + SqrtEps).sqrt() * (t.square().sum(1) + SqrtEps).sqrt();
+        Tensor perImage = dot / norms;
+        return (-perImage.mean(), perImage);
+    }
+
+    /// <summary>
+    /// KL(N(μ, σ²) ‖ N(0, I)) summed over latent dimensions and averaged over the batch.
+    /// </summary>
+    public static Tensor KlLatent(Tensor mu, Tensor sigma)
+    {
+        Tensor logSigma = sigma.clamp_min(1e-30).log();
+        return (0.5 * (sigma.square() + mu.square() - 1.0) - logSigma).sum(1).mean();
+    }
+
+    /// <summary>Sum of squared entries of <paramref name="weights"/> (the L2 penalty).</summary>
+    public static Tensor L2(IEnumerable<Tensor> weights)
+    {
+        Tensor? sum = null;
+        foreach (Tensor w in weights)
+        {
+            Tensor s = w.square().sum();
+            sum = sum is null ? s : sum + s;
+        }
+        return sum ?? torch.zeros(Array.Empty<long>());
+    }
+}

@@ -1,0 +1,109 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CryoSphere.Model;
+
+/// <summary>
+/// The cryoSPHERE VAE without the renderer: image → latent (encoder or per-image table) → segment
+/// motions (decoder) → deformed structure (segmentation + <see cref="Deformation"/>). Device and dtype
+/// follow the module (<c>model.to(device)</c>); inputs must be on the same device.
+/// </summary>
+public sealed class VaeModel : nn.Module
+{
+    private readonly Encoder? encoder;
+    private readonly PerImageLatents? latents;
+    private readonly Decoder decoder;
+    private readonly Segmentation segmentation;
+
+    public ModelOptions Options { get; }
+
+    /// <summary>The amortised encoder; null when <see cref="ModelOptions.Amortized"/> is false.</summary>
+    public Encoder? Encoder => encoder;
+
+    /// <summary>The per-image latent table; null when amortised.</summary>
+    public PerImageLatents? Latents => latents;
+
+    public Decoder Decoder => decoder;
+    public Segmentation Segmentation => segmentation;
+
+    public VaeModel(ModelOptions options) : base("VaeModel")
+    {
+        Options = options;
+        segmentation = new Segmentation(options.ResidueCount, options.Parts, options.TauSegmentation);
+        if (options.Amortized)
+            encoder = new Encoder(options.ImageSide, options.LatentDim, options.EncoderHidden);
+        else
+            latents = new PerImageLatents(options.ImageCount, options.LatentDim);
+        decoder = new Decoder(options.LatentDim, segmentation.TotalSegments, options.DecoderHidden);
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// Latent posterior: from the images (B, N, N) when amortised, else from the particle indices (B).
+    /// </summary>
+    public (Tensor Mu, Tensor Sigma) Encode(Tensor images, Tensor? indices = null)
+    {
+        if (encoder is not null) return encoder.call(images);
+        if (indices is null) throw new ArgumentException("a non-amortised model needs the particle indices");
+        return latents!.call(indices);
+    }
+
+    /// <summary>z (B, L) → per-segment axes (B, K, 3), angles (B, K) and translations (B, K, 3).</summary>
+    public (Tensor Axes, Tensor Angles, Tensor Translations) Motion(Tensor z)
+    {
+        var (t, v) = decoder.call(z);
+        var (axes, angles) = Quaternion.AxisAngle(v);
+        return (axes, angles, t);
+    }
+
+    /// <summary>
+    /// Full pass: images (B, N, N), already masked and normalised, and base coordinates (R, 3) →
+    /// latent posterior, draw, segmentation draw, motions and deformed coordinates.
+    /// </summary>
+    /// <param name="images">Images (B, N, N).</param>
+    /// <param name="baseCoords">Base coordinates (R, 3), Å, box-centred.</param>
+    /// <param name="indices">Particle indices (B); needed only when not amortised.</param>
+    /// <param name="generator">Source of the latent and segmentation noise (null: torch's global one).</param>
+    public VaeOutput Forward(Tensor images, Tensor baseCoords, Tensor? indices = null, Generator? generator = null)
+    {
+        var (mu, sigma) = Encode(images, indices);
+        Tensor z = LatentSampler.Sample(mu, sigma, generator);
+        Tensor g = segmentation.Sample((int)z.shape[0], generator);
+        var (axes, angles, t) = Motion(z);
+        Tensor coords = Deformation.Apply(baseCoords, g, axes, angles, t);
+        return new VaeOutput(mu, sigma, z, g, axes, angles, t, coords);
+    }
+
+    /// <summary>
+    /// Deformed coordinates (B, R, 3) for given latents z (B, L). With <paramref name="meanSegmentation"/>
+    /// the segmentation's posterior means are used (deterministic, for analysis); otherwise one
+    /// segmentation draw per z.
+    /// </summary>
+    public Tensor Decode(Tensor z, Tensor baseCoords, bool meanSegmentation, Generator? generator = null)
+    {
+        long b = z.shape[0];
+        Tensor g = meanSegmentation
+            ? segmentation.MeanG().unsqueeze(0).expand(b, -1, -1)
+            : segmentation.Sample((int)b, generator);
+        var (axes, angles, t) = Motion(z);
+        return Deformation.Apply(baseCoords, g, axes, angles, t);
+    }
+
+    /// <summary>Parameters of the networks (encoder or latent table, decoder): the first Adam group.</summary>
+    public IEnumerable<Parameter> NetworkParameters()
+    {
+        IEnumerable<Parameter> first = encoder is not null ? encoder.parameters() : latents!.parameters();
+        return first.Concat(decoder.parameters());
+    }
+
+    /// <summary>Parameters of the segmentation posteriors: the second Adam group.</summary>
+    public IEnumerable<Parameter> SegmentationParameters() => segmentation.parameters();
+
+    /// <summary>Weight matrices of the encoder and decoder layers (biases excluded), for the L2 penalty.</summary>
+    public IEnumerable<Tensor> WeightMatrices()
+    {
+        var layers = (encoder?.Network.Layers ?? Array.Empty<Linear>()).Concat(decoder.Network.Layers);
+        return layers.Select(l => (Tensor)l.weight!);
+    }
+}

@@ -1,0 +1,95 @@
+using CryoSphere.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CryoSphere.Tests.Model;
+
+public class DeformationTests
+{
+    private static Tensor D(params double[] v) => torch.tensor(v);
+
+    [Fact]
+    public void OneSegmentWithFullMembershipIsARigidRotation()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(1);
+        Tensor x = torch.randn(6, 3, dtype: ScalarType.Float64) * 10;
+        Tensor v = D(0.3, -0.8, 0.5).reshape(1, 1, 3);
+        var (axis, angle) = Quaternion.AxisAngle(v);
+        Tensor g = torch.ones(1, 6, 1, dtype: ScalarType.Float64);
+        Tensor moved = Deformation.Apply(x, g, axis, angle, torch.zeros(1, 1, 3, dtype: ScalarType.Float64));
+
+        // Explicit matrix from the same axis and angle (Rodrigues in matrix form).
+        double[] a = axis.reshape(3).data<double>().ToArray();
+        double th = angle.ToDouble(), c = Math.Cos(th), s = Math.Sin(th);
+        double[,] k = { { 0, -a[2], a[1] }, { a[2], 0, -a[0] }, { -a[1], a[0], 0 } };
+        var m = new double[9];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                m[3 * i + j] = (i == j ? c : 0) + s * k[i, j] + (1 - c) * a[i] * a[j];
+        Tensor expected = x.matmul(torch.tensor(m).reshape(3, 3).T).unsqueeze(0);
+        Assert.True(moved.allclose(expected, rtol: 0, atol: 1e-10));
+        // and the quaternion's matrix agrees.
+        Tensor qm = Quaternion.ToMatrix(Quaternion.FromVector(v.reshape(3)));
+        Assert.True(moved.allclose(x.matmul(qm.T).unsqueeze(0), rtol: 0, atol: 1e-10));
+    }
+
+    [Fact]
+    public void ZeroMembershipMeansNoMotion()
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor x = torch.randn(5, 3, dtype: ScalarType.Float64);
+        Tensor moved = Deformation.Apply(x, torch.zeros(2, 5, 2, dtype: ScalarType.Float64),
+            torch.tensor(new double[] { 1, 0, 0, 0, 1, 0 }).reshape(1, 2, 3).expand(2, 2, 3),
+            torch.full(2, 2, 1.2, dtype: ScalarType.Float64), torch.full(2, 2, 3, 7.0, dtype: ScalarType.Float64));
+        Assert.True(moved.allclose(x.unsqueeze(0).expand(2, 5, 3), rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public void TranslationsAddWeightedByMembership()
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor x = torch.randn(4, 3, dtype: ScalarType.Float64);
+        Tensor g = torch.rand(1, 4, 2, dtype: ScalarType.Float64);
+        Tensor t = D(1, 2, 3, -4, 0, 5).reshape(1, 2, 3);
+        Tensor moved = Deformation.Apply(x, g, torch.zeros(1, 2, 3, dtype: ScalarType.Float64),
+            torch.zeros(1, 2, dtype: ScalarType.Float64), t);
+        double[] gv = g.data<double>().ToArray(), xv = x.data<double>().ToArray(), mv = moved.data<double>().ToArray();
+        double[] tv = { 1, 2, 3, -4, 0, 5 };
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 3; c++)
+                Assert.Equal(xv[3 * r + c] + gv[2 * r] * tv[c] + gv[2 * r + 1] * tv[3 + c], mv[3 * r + c], 12);
+    }
+
+    [Fact]
+    public void SegmentsRotateSuccessivelyInOrder()
+    {
+        using var scope = torch.NewDisposeScope();
+        // 90° about z then 90° about x: (1,0,0) → (0,1,0) → (0,0,1); the other order would give (0,1,0).
+        Tensor x = D(1, 0, 0).reshape(1, 3);
+        Tensor axes = D(0, 0, 1, 1, 0, 0).reshape(1, 2, 3);
+        Tensor angles = torch.full(1, 2, Math.PI / 2, dtype: ScalarType.Float64);
+        Tensor moved = Deformation.Apply(x, torch.ones(1, 1, 2, dtype: ScalarType.Float64), axes, angles,
+            torch.zeros(1, 2, 3, dtype: ScalarType.Float64));
+        Assert.True(moved.reshape(3).allclose(D(0, 0, 1), rtol: 0, atol: 1e-12));
+    }
+
+    [Fact]
+    public void GradientsMatchFiniteDifferences()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(7);
+        Tensor x = GradCheck.Leaf(torch.randn(4, 3) * 5);
+        Tensor g = GradCheck.Leaf(torch.rand(2, 4, 2));
+        Tensor v = GradCheck.Leaf(torch.randn(2, 2, 3));
+        Tensor t = GradCheck.Leaf(torch.randn(2, 2, 3));
+        Tensor w = torch.randn(2, 4, 3, dtype: ScalarType.Float64);
+        Tensor F()
+        {
+            var (axis, angle) = Quaternion.AxisAngle(v);
+            return (Deformation.Apply(x, g, axis, angle, t) * w).sum();
+        }
+        foreach (Tensor p in new[] { x, g, v, t })
+            Assert.True(GradCheck.Check(F, p) > 1e-3);
+    }
+}
