@@ -43,17 +43,20 @@ public sealed unsafe class MrcStack : IImageSource
     /// <summary>Pixel size from the header (often 1 or 0 in real stacks: prefer the STAR/.cs value).</summary>
     public double PixelSize => Header.VoxelSize;
 
-    private MrcStack(string path, MrcHeader header, MemoryMappedFile map)
+    private MrcStack(string path, MrcHeader header, MemoryMappedFile map, long windowBytes)
     {
         Path = path;
         Header = header;
         _map = map;
         _imageBytes = (long)header.Nx * header.Ny * header.BytesPerVoxel;
-        _imagesPerWindow = (int)Math.Clamp(WindowBytes / _imageBytes, 1, Math.Max(1, header.Nz));
+        _imagesPerWindow = (int)Math.Clamp(windowBytes / _imageBytes, 1, Math.Max(1, header.Nz));
     }
 
     /// <summary>Opens and validates <paramref name="path"/>; throws <see cref="InputException"/> on a bad file.</summary>
-    public static MrcStack Open(string path)
+    public static MrcStack Open(string path) => Open(path, WindowBytes);
+
+    /// <summary>Opens with a chosen window size, so tests can exercise window eviction on small files.</summary>
+    internal static MrcStack Open(string path, long windowBytes)
     {
         var header = MrcHeader.Read(path);
         MemoryMappedFile map;
@@ -66,7 +69,7 @@ public sealed unsafe class MrcStack : IImageSource
         {
             throw new InputException(path, "cannot map file: " + e.Message, null, e);
         }
-        return new MrcStack(path, header, map);
+        return new MrcStack(path, header, map, windowBytes);
     }
 
     public void ReadImage(int index, Span<float> dst)

@@ -106,4 +106,23 @@ public class MrcReadTests
         Assert.Equal(toy.Data.Max(), toy.Header.DMax, 3);
         Assert.Equal(toy.Data.Min(), toy.Header.DMin, 3);
     }
+
+    [Fact]
+    public void SmallWindowsWithEvictionReadTheSameImages()
+    {
+        // 3 images per window and at most 4 windows mapped: random order forces remapping and eviction.
+        string path = TestData.CryoDrgn("toy_images_b.mrcs");
+        using var whole = MrcStack.Open(path);
+        using var small = MrcStack.Open(path, 3 * 30 * 30 * 4);
+        var rng = new Random(7);
+        var a = new float[900];
+        var b = new float[900];
+        for (int k = 0; k < 200; k++)
+        {
+            int i = k < 3 ? new[] { 0, 899, 898 }[k] : rng.Next(900);
+            whole.ReadImage(i, a);
+            small.ReadImage(i, b);
+            Assert.Equal(a, b);
+        }
+    }
 }
