@@ -125,6 +125,17 @@ public sealed class Structure
         return new Structure(ChainIds, ResidueNumbers, InsertionCodes, ResidueNames, _isNucleotide, coordinates, Amplitudes, Warnings);
     }
 
+    /// <summary>The residues at <paramref name="indices"/> (in that order), with their coordinates and amplitudes.</summary>
+    public Structure Subset(IReadOnlyList<int> indices)
+    {
+        var c = new float[3 * indices.Count];
+        for (int k = 0; k < indices.Count; k++)
+            for (int d = 0; d < 3; d++) c[3 * k + d] = Coordinates[3 * indices[k] + d];
+        T[] Pick<T>(T[] a) => indices.Select(i => a[i]).ToArray();
+        return new Structure(Pick(ChainIds), Pick(ResidueNumbers), Pick(InsertionCodes), Pick(ResidueNames), Pick(_isNucleotide),
+            c, Pick(Amplitudes), Warnings);
+    }
+
     /// <summary>Unweighted mean of the residue positions, Å.</summary>
     public (double X, double Y, double Z) Centroid()
     {

@@ -154,7 +154,7 @@ public static class Simulator
         }
     }
 
-    /// <summary>The truth coordinates (box frame) of the state at <paramref name="coordinate"/> for a simulation's options.</summary>
+    /// <summary>The base structure of a simulation and a function from motion coordinate to truth coordinates (box frame).</summary>
     public static (Structure Base, Func<double, float[]> State) Truth(SimulationOptions o)
     {
         var (motion, refModel, refStructure) = BuildMotion(o);

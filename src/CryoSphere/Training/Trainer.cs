@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CryoSphere.Data;
 using CryoSphere.Imaging;
 using CryoSphere.IO;
 using CryoSphere.Model;
