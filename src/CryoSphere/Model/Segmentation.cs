@@ -15,6 +15,9 @@ public sealed class Segmentation : nn.Module
     /// <summary>Default τ (`tau_segmentation`): the paper's power 20.</summary>
     public const double DefaultTau = 0.05;
 
+    /// <summary>Smallest segment width (residues) used in the memberships.</summary>
+    public const double MinWidth = 1e-3;
+
     private readonly ModuleList<SegmentationPosterior> posteriors;
     private readonly SegmentationPart[] parts;
     private readonly int[] offsets;
@@ -65,7 +68,10 @@ public sealed class Segmentation : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>B reparameterised samples of the memberships: G (B, R, K_total).</summary>
+    /// <summary>
+    /// B reparameterised samples of the memberships: G (B, R, K_total). A <paramref name="generator"/>
+    /// must live on the module's device; null uses torch's global generator.
+    /// </summary>
     public Tensor Sample(int batch, Generator? generator = null)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch));
@@ -108,7 +114,8 @@ public sealed class Segmentation : nn.Module
     public static Tensor PartMemberships(Tensor mu, Tensor sigma, Tensor alpha, int residues, double tau)
     {
         Tensor r = torch.arange(residues, dtype: mu.dtype, device: mu.device).reshape(1, residues, 1);
-        Tensor m = mu.unsqueeze(1), s = sigma.unsqueeze(1);
+        // A width far below one residue is meaningless; the floor keeps log σ and 1/σ² finite if a draw underflows.
+        Tensor m = mu.unsqueeze(1), s = sigma.clamp_min(MinWidth).unsqueeze(1);
         Tensor logPhi = -(r - m).square() / (2.0 * s.square()) - s.log();
         Tensor logPi = nn.functional.log_softmax(alpha, -1).unsqueeze(1);
         return nn.functional.softmax((logPhi + logPi) / tau, -1);

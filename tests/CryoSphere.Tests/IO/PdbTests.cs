@@ -193,6 +193,11 @@ public class PdbTests
         Assert.Contains("99,999", e.Message);
         Assert.Contains(".cif", e.Message);
         Assert.False(File.Exists(path));
+
+        string cif = Path.ChangeExtension(path, ".cif");
+        StructureReader.Write(cif, [model]);
+        Assert.Equal(108_000, File.ReadLines(cif).Count(l => l.StartsWith("ATOM ")));
+        Assert.StartsWith("ATOM 108000 C C11 . TRP A ? 9000 ? 0.000 ", File.ReadLines(cif).Last(l => l.StartsWith("ATOM ")));
     }
 
     [Fact]
