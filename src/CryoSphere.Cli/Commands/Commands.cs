@@ -8,6 +8,8 @@ internal static partial class Commands
     public static IEnumerable<Command> All(CliContext ctx)
     {
         yield return InfoCommand.Create(ctx);
+        yield return SimulateCommand.Create(ctx);
+        yield return TrainCommand.Create(ctx);
         yield return VersionCommand.Create(ctx);
     }
 }
