@@ -65,6 +65,7 @@ public static class Simulator
             {
                 ct.ThrowIfCancellationRequested();
                 int b = Math.Min(o.ChunkSize, o.NImages - start);
+                using var guard = NativeCallGuard.Enter(256L << 20);
                 using var scope = NewDisposeScope();
                 var coords = new float[b * s.Count * 3];
                 var rot = new float[b * 9];

@@ -117,6 +117,7 @@ public static class Trainer
                     return new TrainResult(folder.Root, epoch, true, metrics.Rows);
                 }
                 var w = LossWeights.At(o, setup.Grid.N, epoch, (double)b / nb);
+                using (NativeCallGuard.Enter())
                 using (var scope = NewDisposeScope())
                 {
                     var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);

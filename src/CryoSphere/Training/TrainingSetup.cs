@@ -107,6 +107,7 @@ public sealed class TrainingSetup : IDisposable
                 Data.ReadImage(take[c + j], buf);
                 buf.CopyTo(host, j * BoxSize * BoxSize);
             }
+            using var guard = NativeCallGuard.Enter();
             using var scope = NewDisposeScope();
             var t = tensor(host, [m, BoxSize, BoxSize]);
             if (Grid.N != BoxSize) t = Fourier.FourierCrop(t, Grid.N);

@@ -1,0 +1,114 @@
+using CryoSphere.Data;
+using CryoSphere.Imaging;
+using CryoSphere.Model;
+using CryoSphere.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CryoSphere.Analysis;
+
+/// <summary>
+/// A training run opened for analysis: its options, base structure, particles and the model loaded
+/// from a checkpoint (the newest, or a given epoch's). Encodes particles into latent means and
+/// decodes latents into structures, deterministically.
+/// </summary>
+public sealed class TrainedRun : IDisposable
+{
+    public RunFolder Folder { get; }
+    public TrainOptions Options { get; }
+    public TrainingSetup Setup { get; }
+    public VaeModel Model { get; }
+    public CheckpointMeta Meta { get; }
+    public string CheckpointPath { get; }
+
+    private TrainedRun(RunFolder folder, TrainOptions options, TrainingSetup setup, VaeModel model, CheckpointMeta meta, string ckpt)
+    {
+        Folder = folder;
+        Options = options;
+        Setup = setup;
+        Model = model;
+        Meta = meta;
+        CheckpointPath = ckpt;
+    }
+
+    /// <summary>Opens <paramref name="runDir"/> at epoch <paramref name="epoch"/> (1-based; null = newest checkpoint).</summary>
+    public static TrainedRun Open(string runDir, int? epoch = null, string? device = null, bool needImages = true)
+    {
+        var folder = new RunFolder(runDir);
+        if (!File.Exists(folder.Config)) throw new InputException(runDir, "not a training run folder (no config.yaml)");
+        var o = TrainConfigReader.Read(folder.Config) with { OutDir = folder.Root };
+        if (device is not null) o = o with { Device = device };
+        string ckpt = folder.CheckpointFor(epoch);
+        var setup = TrainingSetup.Create(o, needImages);
+        try
+        {
+            var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.Grid.N, setup.Data.Count));
+            model.to(setup.Device);
+            var meta = Checkpoint.Load(ckpt, model);
+            model.eval();
+            return new TrainedRun(folder, o, setup, model, meta, ckpt);
+        }
+        catch
+        {
+            setup.Dispose();
+            throw;
+        }
+    }
+
+    public int LatentDim => Options.LatentDimension;
+    public int ParticleCount => Setup.Data.Count;
+
+    /// <summary>Latent means μ of every particle in file order, (n × L) row-major.</summary>
+    public float[] LatentMeans(int batchSize = 256, IProgress<(int Done, int Total)>? progress = null)
+    {
+        int n = Setup.Data.Count, l = LatentDim;
+        var z = new float[n * l];
+        using var noGrad = no_grad();
+        var stats = new PixelStatistics(Meta.ImageMean, Meta.ImageStd, 0);
+        var objective = new BatchObjective(Setup, Model, stats);
+        var loader = new BatchLoader(Setup.Data, batchSize, 0);
+        int done = 0;
+        foreach (var hb in loader.Epoch(0, shuffle: false))
+        {
+            using var _ = hb;
+            using var guard = NativeCallGuard.Enter();
+            using var scope = NewDisposeScope();
+            var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
+            ctf?.Dispose();
+            Tensor centred = Fourier.ShiftImages(imgs, -sh, Setup.Grid);
+            Tensor encIn = Setup.InputMask is null ? centred : centred * Setup.InputMask;
+            var (mu, _) = Model.Encode(encIn, idx);
+            var host = mu.cpu().contiguous().data<float>().ToArray();
+            for (int j = 0; j < hb.Count; j++) Array.Copy(host, j * l, z, hb.Indices[j] * l, l);
+            done += hb.Count;
+            progress?.Report((done, n));
+        }
+        return z;
+    }
+
+    /// <summary>Structures (count × R × 3, Å) decoded from latents with the segmentation's posterior means.</summary>
+    public float[] Decode(float[] z, int count)
+    {
+        using var guard = NativeCallGuard.Enter();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var zt = tensor(z, [count, LatentDim]).to(Setup.Device);
+        var coords = Model.Decode(zt, Setup.BaseCoords, meanSegmentation: true);
+        return coords.cpu().contiguous().data<float>().ToArray();
+    }
+
+    /// <summary>Segment memberships (R × K) from the posterior means, and the hard assignment per residue.</summary>
+    public (float[] G, long[] Hard, int K) Segmentation()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var g = Model.Segmentation.MeanG();
+        return (g.cpu().contiguous().data<float>().ToArray(), Model.Segmentation.HardAssignment(), Model.Segmentation.TotalSegments);
+    }
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        Setup.Dispose();
+    }
+}
