@@ -9,6 +9,7 @@ internal static class Program
     private static readonly IBenchmark[] Benchmarks =
     [
         new MrcRandomBench(),
+        new LearnBench(),
     ];
 
     private static int Main(string[] args)

@@ -1,0 +1,78 @@
+using System.Globalization;
+using CryoSphere.Simulation;
+
+namespace CryoSphere.Analysis;
+
+/// <summary>How well a trained run recovered a simulated motion.</summary>
+/// <param name="PearsonPc1">Pearson r between latent PC1 and the true motion coordinate.</param>
+/// <param name="BestAbsPearson">Largest |r| over the first three PCs.</param>
+/// <param name="SegmentationAccuracy">Fraction of residues whose learned segment's majority label (moving/fixed) is their own; null when the motion has no moving set.</param>
+/// <param name="SegmentsFound">Number of non-empty learned segments.</param>
+public sealed record MotionRecoveryResult(double PearsonPc1, double BestAbsPearson, double? SegmentationAccuracy, int SegmentsFound);
+
+/// <summary>Compares a trained run with the ground truth of the simulation it was trained on.</summary>
+public static class MotionRecovery
+{
+    public static MotionRecoveryResult Compute(float[] latentMeans, int n, int latentDim, long[] hardAssignment, string simDir)
+    {
+        var truth = ReadTruthCoordinate(simDir, n);
+        var pca = Pca.Fit(latentMeans, n, latentDim);
+        int k = Math.Min(3, latentDim);
+        var proj = pca.Transform(latentMeans, n, k);
+        double r1 = 0, best = 0;
+        for (int c = 0; c < k; c++)
+        {
+            var pc = new double[n];
+            for (int i = 0; i < n; i++) pc[i] = proj[i * k + c];
+            double r = Pearson(pc, truth);
+            if (c == 0) r1 = r;
+            best = Math.Max(best, Math.Abs(r));
+        }
+        var o = Simulator.ReadOptions(simDir);
+        double? acc = null;
+        if (o.Motion == "hinge")
+        {
+            var (baseStructure, _) = Simulator.Truth(o);
+            var moving = new HashSet<int>(o.Selections.SelectMany(s => StructureSelection.Parse(baseStructure, s)));
+            acc = SegmentationAccuracy(hardAssignment, moving);
+        }
+        int found = hardAssignment.Where(h => h >= 0).Distinct().Count();
+        return new MotionRecoveryResult(r1, best, acc, found);
+    }
+
+    /// <summary>The motion coordinate of each image from truth.csv (second column).</summary>
+    public static double[] ReadTruthCoordinate(string simDir, int n)
+    {
+        string p = Path.Combine(simDir, "truth.csv");
+        if (!File.Exists(p)) throw new InputException(simDir, "no truth.csv: not a simulation folder");
+        var values = File.ReadLines(p).Skip(1).Where(l => l.Length > 0)
+            .Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        if (values.Length < n) throw new InputException(p, $"has {values.Length} rows but the run has {n} particles");
+        return values.Take(n).ToArray();
+    }
+
+    public static double SegmentationAccuracy(long[] hard, HashSet<int> moving)
+    {
+        int correct = 0, total = 0;
+        foreach (var g in Enumerable.Range(0, hard.Length).Where(i => hard[i] >= 0).GroupBy(i => hard[i]))
+        {
+            int m = g.Count(moving.Contains);
+            int f = g.Count() - m;
+            correct += Math.Max(m, f);
+            total += g.Count();
+        }
+        return total == 0 ? 0 : (double)correct / total;
+    }
+
+    public static double Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        int n = a.Count;
+        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double da = a[i] - ma, db = b[i] - mb;
+            sab += da * db; saa += da * da; sbb += db * db;
+        }
+        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : 0;
+    }
+}
