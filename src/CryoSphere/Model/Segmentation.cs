@@ -62,7 +62,7 @@ public sealed class Segmentation : nn.Module
             var p = this.parts[i];
             offsets[i] = k;
             k += p.Segments;
-            posteriors.Add(new SegmentationPosterior($"part{i}", p.Segments, p.InitialOrUniform, p.PriorOrUniform));
+            posteriors.Add(new SegmentationPosterior($"part{i}", p.Segments, p.InitialOrUniform, p.PriorOrUniform, p.Length));
         }
         TotalSegments = k;
         RegisterComponents();

@@ -8,6 +8,9 @@ namespace CryoSphere.Model;
 /// Variational posteriors of one part's K segments: Gaussians over the means μ_k, the pre-ELU widths
 /// and the logits α_k, with their fixed Gaussian priors as buffers. Standard deviations are
 /// softplus(ρ), so they stay positive and the KL never takes the log of a non-positive number.
+/// Means and widths are stored in units of <see cref="Scale"/> (the part's length): Adam moves a
+/// parameter by about one learning rate per step whatever its units, and in residue units a segment
+/// boundary would crawl at 3e-4 residues per step (docs/training-defaults.md).
 /// </summary>
 public sealed class SegmentationPosterior : nn.Module
 {
@@ -17,21 +20,27 @@ public sealed class SegmentationPosterior : nn.Module
     /// <summary>Number of segments K.</summary>
     public int Segments { get; }
 
-    public SegmentationPosterior(string name, int segments, SegmentationGaussians initial, SegmentationGaussians prior) : base(name)
+    /// <summary>Residues per stored unit of the means and widths.</summary>
+    public double Scale { get; }
+
+    public SegmentationPosterior(string name, int segments, SegmentationGaussians initial, SegmentationGaussians prior, double scale = 1.0) : base(name)
     {
         initial.Validate(segments, "start");
         prior.Validate(segments, "prior");
+        if (!(scale > 0)) throw new ArgumentOutOfRangeException(nameof(scale));
         Segments = segments;
-        mean_nu = Param(initial.Means.Mean);
-        mean_rho = Param(initial.Means.Std.Select(InverseSoftplus).ToArray());
-        width_nu = Param(initial.Widths.Mean);
-        width_rho = Param(initial.Widths.Std.Select(InverseSoftplus).ToArray());
+        Scale = scale;
+        double[] S(double[] v) => v.Select(x => x / scale).ToArray();
+        mean_nu = Param(S(initial.Means.Mean));
+        mean_rho = Param(S(initial.Means.Std).Select(InverseSoftplus).ToArray());
+        width_nu = Param(S(initial.Widths.Mean));
+        width_rho = Param(S(initial.Widths.Std).Select(InverseSoftplus).ToArray());
         proportion_nu = Param(initial.Proportions.Mean);
         proportion_rho = Param(initial.Proportions.Std.Select(InverseSoftplus).ToArray());
-        prior_mean_nu = Buffer(prior.Means.Mean);
-        prior_mean_std = Buffer(prior.Means.Std);
-        prior_width_nu = Buffer(prior.Widths.Mean);
-        prior_width_std = Buffer(prior.Widths.Std);
+        prior_mean_nu = Buffer(S(prior.Means.Mean));
+        prior_mean_std = Buffer(S(prior.Means.Std));
+        prior_width_nu = Buffer(S(prior.Widths.Mean));
+        prior_width_std = Buffer(S(prior.Widths.Std));
         prior_proportion_nu = Buffer(prior.Proportions.Mean);
         prior_proportion_std = Buffer(prior.Proportions.Std);
         RegisterComponents();
@@ -47,10 +56,10 @@ public sealed class SegmentationPosterior : nn.Module
     private static Tensor Std(Tensor rho) => nn.functional.softplus(rho);
 
     /// <summary>Posterior means ν (K) of the segment means, widths (pre-ELU) and logits.</summary>
-    public (Tensor Mean, Tensor Width, Tensor Logit) PosteriorMeans => (mean_nu, width_nu, proportion_nu);
+    public (Tensor Mean, Tensor Width, Tensor Logit) PosteriorMeans => (mean_nu * Scale, width_nu * Scale, proportion_nu);
 
     /// <summary>Posterior standard deviations β (K) of the segment means, widths (pre-ELU) and logits.</summary>
-    public (Tensor Mean, Tensor Width, Tensor Logit) PosteriorStds => (Std(mean_rho), Std(width_rho), Std(proportion_rho));
+    public (Tensor Mean, Tensor Width, Tensor Logit) PosteriorStds => (Std(mean_rho) * Scale, Std(width_rho) * Scale, Std(proportion_rho));
 
     /// <summary>
     /// B reparameterised draws: means μ (B, K), widths σ = ELU(·)+1 (B, K) and logits α (B, K).
@@ -62,16 +71,17 @@ public sealed class SegmentationPosterior : nn.Module
             Tensor eps = torch.randn(new long[] { batch, Segments }, dtype: nu.dtype, device: nu.device, generator: generator);
             return nu.unsqueeze(0) + Std(rho).unsqueeze(0) * eps;
         }
-        Tensor mu = Draw(mean_nu, mean_rho);
-        Tensor sigma = nn.functional.elu(Draw(width_nu, width_rho), 1.0) + 1.0;
+        Tensor mu = Draw(mean_nu, mean_rho) * Scale;
+        Tensor sigma = nn.functional.elu(Draw(width_nu, width_rho) * Scale, 1.0) + 1.0;
         Tensor alpha = Draw(proportion_nu, proportion_rho);
         return (mu, sigma, alpha);
     }
 
     /// <summary>The posterior means as a single "draw": μ, σ = ELU(ν_σ)+1, α, each (1, K).</summary>
     public (Tensor Mu, Tensor Sigma, Tensor Alpha) Mean() =>
-        (mean_nu.unsqueeze(0), (nn.functional.elu(width_nu, 1.0) + 1.0).unsqueeze(0), proportion_nu.unsqueeze(0));
+        ((mean_nu * Scale).unsqueeze(0), (nn.functional.elu(width_nu * Scale, 1.0) + 1.0).unsqueeze(0), proportion_nu.unsqueeze(0));
 
+    // KL is unchanged when posterior and prior are rescaled together, so it is computed in stored units.
     /// <summary>KL(posterior ‖ prior) of the segment means, summed over segments.</summary>
     public Tensor KlMeans() => GaussianKl(mean_nu, Std(mean_rho), prior_mean_nu, prior_mean_std);
 
