@@ -8,32 +8,48 @@ namespace CryoSphere;
 /// it to the finalizer; a collection triggered by another thread during the native call can free
 /// that Scalar while libtorch still reads it ("Unknown scalar type", seen once per few hundred
 /// training steps). Within a no-GC region nothing is finalised, so the race cannot happen; between
-/// blocks the collector runs as usual.
+/// blocks the collector runs as usual. The region is process-wide, so nested or concurrent blocks
+/// share one region (reference-counted).
 /// </summary>
 public readonly struct NativeCallGuard : IDisposable
 {
-    private readonly bool _active;
+    private static readonly object Gate = new();
+    private static int _depth;
+    private static bool _ownRegion;
 
-    private NativeCallGuard(bool active) => _active = active;
+    private readonly bool _entered;
 
-    /// <summary>Enters a no-GC region able to absorb <paramref name="budgetBytes"/> of managed allocation.</summary>
+    private NativeCallGuard(bool entered) => _entered = entered;
+
+    /// <summary>Enters (or joins) a no-GC region able to absorb <paramref name="budgetBytes"/> of managed allocation.</summary>
     public static NativeCallGuard Enter(long budgetBytes = 64L << 20)
     {
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) return new NativeCallGuard(false);
-        try
+        lock (Gate)
         {
-            return new NativeCallGuard(GC.TryStartNoGCRegion(budgetBytes));
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
-        {
-            return new NativeCallGuard(false);
+            if (_depth++ == 0)
+            {
+                try
+                {
+                    _ownRegion = GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(budgetBytes);
+                }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
+                {
+                    _ownRegion = false;
+                }
+            }
+            return new NativeCallGuard(true);
         }
     }
 
     public void Dispose()
     {
-        // The region ends by itself if the block allocated more than its budget; then there is nothing to end.
-        if (_active && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
-            GC.EndNoGCRegion();
+        if (!_entered) return;
+        lock (Gate)
+        {
+            if (--_depth > 0 || !_ownRegion) return;
+            _ownRegion = false;
+            // The region ends by itself if the blocks allocated more than the budget; then there is nothing to end.
+            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
     }
 }

@@ -144,7 +144,7 @@ public static class Simulator
             if (o.TruthStructures == "states") WriteStates(outDir, o, motion, s, c);
             WriteTrainConfig(outDir, o);
             double secs = clock.Elapsed.TotalSeconds;
-            long rss = PeakRss();
+            long rss = (long)(ProcessMemory.PeakRssMiB() * 1024 * 1024);
             var result = new SimulationResult(outDir, o.NImages, s.Count, realised, noiseSigma, secs, o.NImages / Math.Max(secs, 1e-9), rss);
             AtomicFile.WriteAllText(Path.Combine(outDir, "simulation.json"), JsonSerializer.Serialize(new { options = o with { OutDirValue = outDir }, result }, new JsonSerializerOptions { WriteIndented = true }));
             return result;
@@ -328,16 +328,4 @@ public static class Simulator
 
     private static string F(double v, int decimals = 6) => v.ToString("F" + decimals, Inv);
     private static double P(string s) => double.Parse(s, Inv);
-
-    private static long PeakRss()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Inv) * 1024;
-        }
-        catch (IOException) { }
-        return 0;
-    }
 }

@@ -186,6 +186,7 @@ public static class Trainer
             row["skipped_steps"] = skipped;
             row["seconds"] = secs;
             row["images_per_s"] = epochImages / Math.Max(secs, 1e-9);
+            row["rss_mb"] = ProcessMemory.RssMiB();
             metrics.Append(row);
             string ckpt = folder.EpochCheckpoint(epoch + 1);
             Checkpoint.Save(ckpt, Meta(meta, epoch + 1, 0, [], 0, skipped, elapsedBefore + clock.Elapsed.TotalSeconds), model, optimizer, gen);

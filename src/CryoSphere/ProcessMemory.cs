@@ -1,7 +1,7 @@
-namespace CryoSphere.Bench;
+namespace CryoSphere;
 
 /// <summary>Resident-memory figures of this process from /proc/self/status (Linux).</summary>
-internal static class ProcessMemory
+public static class ProcessMemory
 {
     /// <summary>Peak resident set size (VmHWM) in MiB, or NaN where /proc is unavailable.</summary>
     public static double PeakRssMiB() => ReadKiB("VmHWM:") / 1024.0;

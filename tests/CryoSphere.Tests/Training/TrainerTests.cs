@@ -1,0 +1,104 @@
+using CryoSphere.Analysis;
+using CryoSphere.Cli;
+using CryoSphere.Training;
+using TorchSharp;
+
+namespace CryoSphere.Tests.Training;
+
+[Collection("torch-threads")]
+public class TrainerTests(TinyDataset data) : IClassFixture<TinyDataset>
+{
+    private static readonly string[] TimingColumns = ["seconds", "images_per_s", "rss_mb"];
+
+    private sealed class StopAfter(int epoch, CancellationTokenSource cts) : IProgress<TrainProgress>
+    {
+        public void Report(TrainProgress p)
+        {
+            if (p.EpochDone && p.Epoch == epoch) cts.Cancel();
+        }
+    }
+
+    [Fact]
+    public void ResumedRunMatchesAnUninterruptedOneExactly()
+    {
+        string a = Path.Combine(TestData.TempDir("resume"), "a");
+        string b = Path.Combine(TestData.TempDir("resume"), "b");
+        var full = Trainer.Run(data.Options(a, 4));
+        Assert.False(full.Interrupted);
+
+        using var cts = new CancellationTokenSource();
+        var first = Trainer.Run(data.Options(b, 4), new StopAfter(2, cts), cts.Token);
+        Assert.True(first.Interrupted);
+        Assert.Equal(2, first.EpochsDone);
+        var second = Trainer.Resume(b);
+        Assert.False(second.Interrupted);
+
+        Assert.Equal(4, full.Metrics.Count);
+        Assert.Equal(4, second.Metrics.Count);
+        for (int e = 0; e < 4; e++)
+            foreach (var (k, v) in full.Metrics[e])
+                if (!TimingColumns.Contains(k)) Assert.True(v.Equals(second.Metrics[e][k]), $"epoch {e + 1} {k}: {v} vs {second.Metrics[e][k]}");
+
+        using var ra = TrainedRun.Open(a, needImages: false);
+        using var rb = TrainedRun.Open(b, needImages: false);
+        var pa = ra.Model.parameters().ToArray();
+        var pb = rb.Model.parameters().ToArray();
+        Assert.Equal(pa.Length, pb.Length);
+        for (int i = 0; i < pa.Length; i++)
+            Assert.True(pa[i].equal(pb[i]).all().ToBoolean(), $"parameter {i} differs after resume");
+    }
+
+    [Fact]
+    public void RunFolderHoldsConfigLogMetricsAndCheckpoints()
+    {
+        string dir = Path.Combine(TestData.TempDir("run"), "r");
+        var res = Trainer.Run(data.Options(dir, 2) with { KeepCheckpoints = 1 });
+        Assert.True(File.Exists(Path.Combine(dir, "config.yaml")));
+        Assert.True(File.Exists(Path.Combine(dir, "run.log")));
+        var lines = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+        Assert.Equal(3, lines.Length);
+        foreach (var col in new[] { "epoch", "loss", "corr", "kl_latent", "beta_kl_latent", "lr", "lr_segmentation", "seconds", "images_per_s" })
+            Assert.Contains(col, lines[0].Split(','));
+        var ckpts = Directory.GetFiles(Path.Combine(dir, "checkpoints"), "*.ckpt");
+        Assert.Single(ckpts);
+        Assert.EndsWith("epoch_0002.ckpt", ckpts[0]);
+        Assert.Equal("epoch_0002.ckpt", File.ReadAllText(Path.Combine(dir, "checkpoints", "latest")).Trim());
+        Assert.All(res.Metrics, r => Assert.True(double.IsFinite(r["loss"])));
+        // config.yaml is complete: reading it back gives the same settings.
+        var back = TrainConfigReader.Read(Path.Combine(dir, "config.yaml"));
+        Assert.Equal(2, back.Epochs);
+        Assert.Equal(7, back.Seed);
+        Assert.Equal(4, back.Segmentation[0].Segments);
+    }
+
+    [Fact]
+    public void StartingOverAnExistingRunIsRefused()
+    {
+        string dir = Path.Combine(TestData.TempDir("run"), "r");
+        Trainer.Run(data.Options(dir, 1));
+        var e = Assert.Throws<InputException>(() => Trainer.Run(data.Options(dir, 1)));
+        Assert.Contains("--resume", e.Message);
+    }
+
+    [Fact]
+    public void ReferenceStyleYamlWrittenBySimulateRunsUnchanged()
+    {
+        string outDir = Path.Combine(TestData.TempDir("cfg"), "run");
+        var r = CliRunner.Run("train", "--config", Path.Combine(data.Dir, "parameters.yaml"), "--out", outDir, "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("trained", r.Out);
+        Assert.Equal(41, File.ReadAllLines(Path.Combine(outDir, "metrics.csv")).Length);
+    }
+
+    [Fact]
+    public void UnknownKeyAndMissingFileAreOneLineErrors()
+    {
+        string dir = TestData.TempDir("cfg");
+        string bad = Path.Combine(dir, "parameters.yaml");
+        File.WriteAllText(bad, File.ReadAllText(Path.Combine(data.Dir, "parameters.yaml")).Replace("batch_size:", "batchsize:"));
+        File.Copy(Path.Combine(data.Dir, "images.yaml"), Path.Combine(dir, "images.yaml"));
+        CliRunner.AssertOneLineError(CliRunner.Run("train", "--config", bad, "--out", Path.Combine(dir, "r")), "batchsize");
+        CliRunner.AssertOneLineError(CliRunner.Run("train", "--config", Path.Combine(dir, "nope.yaml"), "--out", Path.Combine(dir, "r")), "nope.yaml");
+        CliRunner.AssertOneLineError(CliRunner.Run("train", "--structure", Path.Combine(data.Dir, "base.pdb"), "--particles", Path.Combine(dir, "missing.star"), "--out", Path.Combine(dir, "r2")), "missing.star");
+    }
+}
