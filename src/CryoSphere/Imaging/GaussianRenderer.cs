@@ -86,14 +86,15 @@ public static class GaussianRenderer
         Tensor amps = Amplitudes(amplitudes).expand(b, r);
         // Atoms in chunks: tables that stay small are much faster than one (B,R,N) table (measured).
         long chunk = Math.Max(1, FullChunkElements / Math.Max(1, b * grid.N));
+        // split, not narrow per chunk: one backward concatenation instead of a full-size gradient per chunk.
+        Tensor[] coordChunks = coords.split(chunk, 1), ampChunks = amps.split(chunk, 1);
         Tensor? image = null;
-        for (long start = 0; start < r; start += chunk)
+        for (int i = 0; i < coordChunks.Length; i++)
         {
             using var inner = NewDisposeScope();
-            long len = Math.Min(chunk, r - start);
-            Tensor xyz = coords.narrow(1, start, len);
+            Tensor xyz = coordChunks[i];
             Tensor px = Table(xyz.select(-1, 0), g, inv2s2);                                   // (B,len,N) over columns
-            Tensor py = Table(xyz.select(-1, 1), g, inv2s2) * amps.narrow(1, start, len).unsqueeze(-1);  // over rows
+            Tensor py = Table(xyz.select(-1, 1), g, inv2s2) * ampChunks[i].unsqueeze(-1);       // over rows
             Tensor part = bmm(py.transpose(1, 2), px);
             Tensor next = (image is null ? part : image + part).MoveToOuterDisposeScope();
             image?.Dispose();
@@ -123,14 +124,14 @@ public static class GaussianRenderer
         long chunk = Math.Max(1, TruncatedChunkElements / Math.Max(1, b * w * w));
 
         Tensor image = zeros(pixels + 1, coords.dtype, device);   // last slot swallows off-image pixels
-        for (long start = 0; start < r; start += chunk)
+        Tensor[] coordChunks = coords.split(chunk, 1), ampChunks = amps.split(chunk, 1);
+        for (int i = 0; i < coordChunks.Length; i++)
         {
-            long len = Math.Min(chunk, r - start);
             using var inner = NewDisposeScope();
-            Tensor xyz = coords.narrow(1, start, len);
+            Tensor xyz = coordChunks[i];
             var (wx, ix, okx) = Window(xyz.select(-1, 0), offsets, grid, inv2s2);
             var (wy, iy, oky) = Window(xyz.select(-1, 1), offsets, grid, inv2s2);
-            wy = wy * amps.narrow(1, start, len).unsqueeze(-1);
+            wy = wy * ampChunks[i].unsqueeze(-1);
             Tensor values = (wy.unsqueeze(-1) * wx.unsqueeze(-2)).reshape(-1);   // (B,len,W[y],W[x])
             Tensor index = batchBase + iy.unsqueeze(-1) * n + ix.unsqueeze(-2);
             Tensor ok = okx.unsqueeze(-2).logical_and(oky.unsqueeze(-1));
