@@ -75,7 +75,7 @@ public static class GaussianRenderer
     public static int WindowWidth(double sigma, double apix, double k = DefaultTruncation)
         => 2 * (int)Math.Ceiling(k * sigma / apix) + 1;
 
-    /// <summary>Exact separable projection: two (B,R,N) tables and one batched matmul.</summary>
+    /// <summary>Exact separable projection: (B,R,N) tables over columns and rows and a batched matmul, by chunks of atoms.</summary>
     public static Tensor ProjectFull(Tensor coords, Tensor amplitudes, double sigma, ImageGrid grid)
     {
         CheckInputs(coords, amplitudes, sigma);
@@ -83,6 +83,7 @@ public static class GaussianRenderer
         Tensor g = grid.Coordinates(coords.device, coords.dtype);
         double inv2s2 = 1.0 / (2 * sigma * sigma);
         long b = coords.shape[0], r = coords.shape[1];
+        if (r == 0) return zeros(new long[] { b, grid.N, grid.N }, coords.dtype, coords.device).MoveToOuterDisposeScope();
         Tensor amps = Amplitudes(amplitudes).expand(b, r);
         // Atoms in chunks: tables that stay small are much faster than one (B,R,N) table (measured).
         long chunk = Math.Max(1, FullChunkElements / Math.Max(1, b * grid.N));
@@ -106,7 +107,8 @@ public static class GaussianRenderer
     /// <summary>
     /// Projection that evaluates each Gaussian only on a W×W window (W = 2⌈kσ/apix⌉ + 1) around the pixel
     /// nearest its centre and scatter-adds it into the image. Equals <see cref="ProjectFull"/> up to the
-    /// tails beyond the window, about exp(−k²/2) of a Gaussian's peak (3e-4 at k = 4, 4e-6 at k = 5).
+    /// tails beyond the window: every pixel within k·σ of an atom is covered, so the error is below
+    /// exp(−k²/2) of a Gaussian's peak (3e-4 at k = 4, 4e-6 at k = 5).
     /// </summary>
     public static Tensor ProjectTruncated(Tensor coords, Tensor amplitudes, double sigma, ImageGrid grid, double k = DefaultTruncation)
     {
@@ -114,7 +116,7 @@ public static class GaussianRenderer
         if (!(k > 0)) throw new ArgumentOutOfRangeException(nameof(k), "truncation must be positive");
         using var scope = NewDisposeScope();
         long b = coords.shape[0], r = coords.shape[1];
-        int n = grid.N, c = grid.Center, w = WindowWidth(sigma, grid.Apix, k), h = w / 2;
+        int n = grid.N, w = WindowWidth(sigma, grid.Apix, k), h = w / 2;
         long pixels = b * n * n;
         Device device = coords.device;
         Tensor amps = Amplitudes(amplitudes).expand(b, r);

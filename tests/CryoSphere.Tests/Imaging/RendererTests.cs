@@ -167,6 +167,8 @@ public class RendererTests
         var grid = new ImageGrid(8, 1);
         Assert.Throws<ArgumentException>(() => GaussianRenderer.Project(zeros(2, 4, 2), ones(4), 2, grid));
         Assert.Throws<ArgumentException>(() => GaussianRenderer.Project(zeros(2, 4, 3), ones(5), 2, grid));
+        Assert.Equal(0f, GaussianRenderer.ProjectFull(zeros(2, 0, 3), ones(0), 2, grid).abs().sum().ToSingle());
+        Assert.Equal(0f, GaussianRenderer.ProjectTruncated(zeros(2, 0, 3), ones(0), 2, grid).abs().sum().ToSingle());
     }
 
     [Fact]
