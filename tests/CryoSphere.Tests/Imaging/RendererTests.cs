@@ -85,6 +85,25 @@ public class RendererTests
         Assert.True(MaxRelative(auto, full) < 1e-3);
     }
 
+    [Fact]
+    public void ManyAtomsSpanningSeveralChunksAgreeInValuesAndGradients()
+    {
+        using var scope = NewDisposeScope();
+        // 20000 atoms: both modes split them into several chunks (full: 8192 per chunk here, truncated: 7256).
+        var grid = new ImageGrid(64, 1.5);
+        manual_seed(12);
+        Tensor coords0 = (rand(2, 20000, 3, ScalarType.Float32) - 0.5) * 90;
+        Tensor amps = rand(20000, ScalarType.Float32);
+        Tensor target = randn(2, 64, 64, ScalarType.Float32);
+        Tensor cf = coords0.clone().requires_grad_(true), ct = coords0.clone().requires_grad_(true);
+        Tensor full = GaussianRenderer.ProjectFull(cf, amps, 2, grid);
+        Tensor truncated = GaussianRenderer.ProjectTruncated(ct, amps, 2, grid, 6);
+        Assert.True(MaxRelative(truncated, full) < 1e-5, $"{MaxRelative(truncated, full)}");
+        (full * target).sum().backward();
+        (truncated * target).sum().backward();
+        Assert.True(MaxRelative(ct.grad!, cf.grad!) < 1e-4, $"{MaxRelative(ct.grad!, cf.grad!)}");
+    }
+
     [Theory]
     [InlineData(RenderMode.Full)]
     [InlineData(RenderMode.Truncated)]
@@ -148,6 +167,8 @@ public class RendererTests
         var grid = new ImageGrid(8, 1);
         Assert.Throws<ArgumentException>(() => GaussianRenderer.Project(zeros(2, 4, 2), ones(4), 2, grid));
         Assert.Throws<ArgumentException>(() => GaussianRenderer.Project(zeros(2, 4, 3), ones(5), 2, grid));
+        Assert.Equal(0f, GaussianRenderer.ProjectFull(zeros(2, 0, 3), ones(0), 2, grid).abs().sum().ToSingle());
+        Assert.Equal(0f, GaussianRenderer.ProjectTruncated(zeros(2, 0, 3), ones(0), 2, grid).abs().sum().ToSingle());
     }
 
     [Fact]
