@@ -10,6 +10,8 @@ internal static partial class Commands
         yield return InfoCommand.Create(ctx);
         yield return SimulateCommand.Create(ctx);
         yield return TrainCommand.Create(ctx);
+        yield return VolumeCommand.Create(ctx);
+        yield return ProjectCommand.Create(ctx);
         yield return VersionCommand.Create(ctx);
     }
 }
