@@ -40,6 +40,12 @@ public static class Analyzer
 
         var pca = Pca.Fit(z, n, l);
         var pcs = pca.Transform(z, n, l);
+        AtomicFile.WriteText(Path.Combine(o.OutDir, "pca.csv"), w =>
+        {
+            w.WriteLine("pc,explained_variance,explained_variance_ratio");
+            for (int j = 0; j < l; j++)
+                w.WriteLine($"{(j + 1).ToString(Inv)},{pca.ExplainedVariance[j].ToString("R", Inv)},{pca.ExplainedVarianceRatio[j].ToString("R", Inv)}");
+        });
         int npcs = Math.Min(o.Pcs, l);
         if (npcs < o.Pcs) notes.Add($"latent space has {l} dimension(s); traversing {npcs} PC(s)");
 
@@ -282,7 +288,7 @@ public static class Analyzer
             if (last.TryGetValue("loss", out var loss)) r.Add(("final loss", loss.ToString("G5", Inv)));
             if (last.TryGetValue("corr", out var corr)) r.Add(("final correlation", corr.ToString("G5", Inv)));
             double secs = metrics.Sum(m => m.GetValueOrDefault("seconds"));
-            r.Add(("training time", TimeSpan.FromSeconds(secs).ToString(@"hh\:mm\:ss", Inv)));
+            r.Add(("training time", secs < 60 ? $"{secs.ToString("F1", Inv)} s" : TimeSpan.FromSeconds(secs).ToString(@"d\.hh\:mm\:ss", Inv)));
         }
         r.Add(("particles analysed", n.ToString(Inv)));
         r.Add(("latent dimension", run.LatentDim.ToString(Inv)));

@@ -45,6 +45,7 @@ public class AnalyzeTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixtu
         Assert.Contains("data:image/png;base64,", html);
         Assert.Contains("<th>epochs trained</th><td>2</td>", html);
         Assert.Contains("<th>segment</th>", html);
+        Assert.Equal(9, File.ReadAllLines(A("pca.csv")).Length);
 
         var vol = MrcVolume.Read(A("volumes", "pc1_000.mrc"));
         Assert.Equal((32, 32, 32), (vol.Nx, vol.Ny, vol.Nz));
