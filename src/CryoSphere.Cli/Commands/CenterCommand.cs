@@ -17,7 +17,9 @@ internal static class CenterCommand
         {
             var r = Centering.Run(pr.GetValue(structure)!, pr.GetValue(volume), pr.GetValue(outDir)!);
             var inv = CultureInfo.InvariantCulture;
-            string t = $"({r.Translation.X.ToString("F3", inv)}, {r.Translation.Y.ToString("F3", inv)}, {r.Translation.Z.ToString("F3", inv)}) Å";
+            // Adding +0 turns a rounded −0 into 0, so no "-0.000" is printed.
+            string F(double v) => (Math.Round(v, 3) + 0.0).ToString("F3", inv);
+            string t = $"({F(r.Translation.X)}, {F(r.Translation.Y)}, {F(r.Translation.Z)}) Å";
             ctx.Out.WriteLine(r.FromMap
                 ? $"translated the structure by {t} so the map's box centre is at 0"
                 : $"no map given: translated the Cα centroid to 0, by {t}");

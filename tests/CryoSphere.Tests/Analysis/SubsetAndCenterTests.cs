@@ -75,4 +75,18 @@ public class SubsetAndCenterTests
         var c = Structure.Load(Path.Combine(dir, "structure_centered.pdb")).Centroid();
         Assert.InRange(Math.Abs(c.X) + Math.Abs(c.Y) + Math.Abs(c.Z), 0, 0.01);
     }
+
+    [Fact]
+    public void CenterKeepsMmCifInput()
+    {
+        string dir = TestData.TempDir("center");
+        string cif = TestData.Structure("4AKE.cif");
+        var r = CliRunner.Run("center", "--structure", cif, "--out", dir);
+        Assert.True(r.ExitCode == 0, r.Err);
+        string outPath = Path.Combine(dir, "structure_centered.cif");
+        Assert.Equal(StructureReader.Read(cif).AtomCount, StructureReader.Read(outPath).AtomCount);
+        var c = Structure.Load(outPath).Centroid();
+        Assert.InRange(Math.Abs(c.X) + Math.Abs(c.Y) + Math.Abs(c.Z), 0, 0.01);
+        CliRunner.AssertOneLineError(CliRunner.Run("center", "--structure", cif, "--volume", Path.Combine(dir, "none.mrc"), "--out", dir), "map file not found");
+    }
 }
