@@ -7,6 +7,10 @@ internal static partial class Commands
 {
     public static IEnumerable<Command> All(CliContext ctx)
     {
+        yield return AnalyzeCommand.Create(ctx);
+        yield return CenterCommand.Create(ctx);
+        yield return EvaluateCommand.Create(ctx);
+        yield return FscCommand.Create(ctx);
         yield return InfoCommand.Create(ctx);
         yield return SimulateCommand.Create(ctx);
         yield return TrainCommand.Create(ctx);

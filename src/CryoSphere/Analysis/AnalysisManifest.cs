@@ -1,0 +1,40 @@
+using System.Text.Json;
+using CryoSphere.IO;
+
+namespace CryoSphere.Analysis;
+
+/// <summary>analysis.json: what an analysis folder was made from, so <c>evaluate</c> can find the run and its latents.</summary>
+public sealed record AnalysisManifest
+{
+    public const string FileName = "analysis.json";
+
+    public required string Run { get; init; }
+    public int? Epoch { get; init; }
+    public required string Checkpoint { get; init; }
+    public required int Particles { get; init; }
+    public required int LatentDim { get; init; }
+    /// <summary>Latents came from this file instead of the encoder (null = latent means of the particles).</summary>
+    public string? LatentsSource { get; init; }
+    public required double[] ExplainedVarianceRatio { get; init; }
+    /// <summary>PC coordinates of each traversal's structures.</summary>
+    public required double[][] Traversals { get; init; }
+    public required int Segments { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public void Write(string dir) => AtomicFile.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+
+    public static AnalysisManifest Read(string dir)
+    {
+        string p = Path.Combine(dir, FileName);
+        if (!File.Exists(p)) throw new InputException(dir, $"not an analysis folder (no {FileName}; run cryosphere analyze first)");
+        try
+        {
+            return JsonSerializer.Deserialize<AnalysisManifest>(File.ReadAllText(p), Json) ?? throw new InputException(p, "empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(p, $"cannot read: {e.Message.Split('\n')[0]}");
+        }
+    }
+}

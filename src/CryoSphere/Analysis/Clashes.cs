@@ -1,0 +1,30 @@
+namespace CryoSphere.Analysis;
+
+/// <summary>Cα clashes: residue pairs closer than a cutoff that are not chain neighbours (same chain, numbers differing by 1).</summary>
+public static class Clashes
+{
+    public static int Count(ReadOnlySpan<float> coords, IReadOnlyList<string> chains, IReadOnlyList<int> numbers, double cutoff = 4.0)
+    {
+        int r = coords.Length / 3;
+        // Sweep along x: only pairs within the cutoff in x can clash.
+        var order = new int[r];
+        var xs = new float[r];
+        for (int i = 0; i < r; i++) { order[i] = i; xs[i] = coords[3 * i]; }
+        Array.Sort(xs, order);
+        double c2 = cutoff * cutoff;
+        int count = 0;
+        for (int a = 0; a < r; a++)
+        {
+            int i = order[a];
+            for (int b = a + 1; b < r && xs[b] - xs[a] < cutoff; b++)
+            {
+                int j = order[b];
+                double dx = coords[3 * i] - coords[3 * j], dy = coords[3 * i + 1] - coords[3 * j + 1], dz = coords[3 * i + 2] - coords[3 * j + 2];
+                if (dx * dx + dy * dy + dz * dz >= c2) continue;
+                if (chains[i] == chains[j] && Math.Abs(numbers[i] - numbers[j]) == 1) continue;
+                count++;
+            }
+        }
+        return count;
+    }
+}

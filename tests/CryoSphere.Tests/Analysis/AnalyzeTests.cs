@@ -1,0 +1,158 @@
+using System.Text.Json;
+using CryoSphere.Analysis;
+using CryoSphere.IO;
+
+namespace CryoSphere.Tests.Analysis;
+
+public class AnalyzeTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixture>
+{
+    private string A(params string[] p) => Path.Combine([run.AnalysisDir, .. p]);
+
+    [Fact]
+    public void AnalysisWritesEveryFile()
+    {
+        Assert.True(run.Analyze.ExitCode == 0, run.Analyze.Err);
+        var z = Npy.Read(A("z.npy"));
+        Assert.Equal([TrainedRunFixture.Images, 8L], z.Shape);
+        var csv = File.ReadAllLines(A("z.csv"));
+        Assert.Equal(TrainedRunFixture.Images + 1, csv.Length);
+        Assert.StartsWith("image,z1,", csv[0]);
+
+        var models = StructureReader.ReadModels(A("pc1", "traversal.pdb"));
+        Assert.Equal(TrainedRunFixture.Steps, models.Count);
+        for (int i = 0; i < TrainedRunFixture.Steps; i++) Assert.True(File.Exists(A("pc1", $"structure_{i:000}.pdb")));
+        Assert.True(File.Exists(A("pc3", "traversal.pdb")));
+        Assert.Equal(3, StructureReader.ReadModels(A("kmeans", "centres.pdb")).Count);
+
+        var seg = StructureReader.Read(A("segments.pdb"));
+        var b = seg.Atoms.Select(x => x.BFactor).ToArray();
+        Assert.Equal(214, b.Length);
+        Assert.All(b, v => Assert.InRange(v, 1, 4));
+
+        string cxc = File.ReadAllText(A("chimerax.cxc"));
+        Assert.Contains("open pc1/traversal.pdb coordsets true", cxc);
+        Assert.Contains($"coordset #2 1,{TrainedRunFixture.Steps}", cxc);
+        Assert.Contains("color byattribute bfactor", cxc);
+
+        foreach (var png in new[] { "pca.png", "explained_variance.png", "segmentation.png", "motion_angles.png", "motion_translations.png", "training_loss.png", "training_corr.png" })
+        {
+            var bytes = File.ReadAllBytes(A(png));
+            Assert.True(bytes.Length > 1000, png);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        }
+        string html = File.ReadAllText(A("report.html"));
+        Assert.Contains("<img", html);
+        Assert.Contains("data:image/png;base64,", html);
+        Assert.Contains("<th>epochs trained</th><td>2</td>", html);
+        Assert.Contains("<th>segment</th>", html);
+        Assert.Equal(9, File.ReadAllLines(A("pca.csv")).Length);
+
+        var vol = MrcVolume.Read(A("volumes", "pc1_000.mrc"));
+        Assert.Equal((32, 32, 32), (vol.Nx, vol.Ny, vol.Nz));
+        Assert.Equal(3.0, vol.VoxelSize, 4);
+        Assert.Equal(-48.0, vol.Origin.X, 3);
+
+        Assert.Equal(TrainedRunFixture.Images, StructureReader.ReadModels(A("structures", "particles_000000-000199.pdb")).Count);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(A("analysis.json")));
+        Assert.Equal(Path.GetFullPath(run.RunDir), doc.RootElement.GetProperty("run").GetString());
+        Assert.Equal(2, doc.RootElement.GetProperty("epoch").GetInt32());
+        var ratio = doc.RootElement.GetProperty("explained_variance_ratio").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(1.0, ratio.Sum(), 6);
+    }
+
+    [Fact]
+    public void SelectionWritesMatchingStarRows()
+    {
+        var z = Npy.Read(A("z.npy")).ToFloats();
+        var pca = Pca.Fit(z, TrainedRunFixture.Images, 8);
+        var pc = pca.Transform(z, TrainedRunFixture.Images, 1);
+        var expected = Enumerable.Range(0, TrainedRunFixture.Images).Where(i => pc[i] > 0).ToArray();
+        var idx = File.ReadAllLines(A("selected_indices.txt")).Select(int.Parse).ToArray();
+        Assert.Equal(expected, idx);
+        Assert.InRange(idx.Length, 1, TrainedRunFixture.Images - 1);
+
+        var src = StarFile.Read(Path.Combine(run.SimDir, "particles.star"));
+        var sel = StarFile.Read(A("selected.star"));
+        Assert.Equal(src.Blocks.Count, sel.Blocks.Count);
+        var rows = sel.ParticlesBlock.Loop!;
+        Assert.Equal(idx.Length, rows.RowCount);
+        for (int j = 0; j < idx.Length; j++) Assert.Equal(src.ParticlesBlock.Loop!.Rows[idx[j]], rows.Rows[j]);
+    }
+
+    [Fact]
+    public void TraversalDecodingIsDeterministicAndMoves()
+    {
+        string other = TestData.TempDir("analysis2");
+        var r = CliRunner.Run("analyze", "--run", run.RunDir, "--out", other, "--steps", TrainedRunFixture.Steps.ToString(), "--kmeans", "0", "--pcs", "1");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal(File.ReadAllBytes(A("pc1", "structure_000.pdb")), File.ReadAllBytes(Path.Combine(other, "pc1", "structure_000.pdb")));
+        Assert.Equal(File.ReadAllBytes(A("z.npy")), File.ReadAllBytes(Path.Combine(other, "z.npy")));
+        var first = StructureReader.Read(A("pc1", "structure_000.pdb")).Atoms.Select(a => a.X).ToArray();
+        var last = StructureReader.Read(A("pc1", $"structure_{TrainedRunFixture.Steps - 1:000}.pdb")).Atoms.Select(a => a.X).ToArray();
+        Assert.NotEqual(first, last);
+    }
+
+    [Fact]
+    public void GivenLatentsAreDecoded()
+    {
+        string dir = TestData.TempDir("zin");
+        string zf = Path.Combine(dir, "z_in.npy");
+        var z = new float[3 * 8];
+        z[8] = 1;
+        z[16] = -1;
+        Npy.Write(zf, z, 3, 8);
+        var r = CliRunner.Run("analyze", "--run", run.RunDir, "--out", Path.Combine(dir, "out"), "--z", zf, "--kmeans", "0", "--pcs", "1", "--steps", "2", "--all-structures");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal(3, StructureReader.ReadModels(Path.Combine(dir, "out", "structures", "particles_000000-000002.pdb")).Count);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "out", "z.csv")).Length);
+    }
+
+    [Fact]
+    public void EvaluateWritesSummary()
+    {
+        string outDir = TestData.TempDir("eval");
+        var r = CliRunner.Run("evaluate", "--analysis", run.AnalysisDir, "--truth", run.SimDir, "--out", outDir, "--particles", "5");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("FSC resolution at 0.143", r.Out);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var s = doc.RootElement;
+        Assert.Equal(5, s.GetProperty("fsc_particles").GetInt32());
+        Assert.Equal("angle_deg", s.GetProperty("truth_coordinate").GetString());
+        foreach (var key in new[] { "fsc_resolution05_mean", "fsc_resolution0143_mean" })
+            Assert.InRange(s.GetProperty(key).GetDouble(), 6.0 - 1e-9, 1000);
+        var corr = s.GetProperty("pc_correlations").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(3, corr.Length);
+        Assert.All(corr, c => Assert.InRange(c, -1, 1));
+        Assert.Equal(corr.Max(Math.Abs), s.GetProperty("best_abs_r").GetDouble(), 12);
+        Assert.Equal(TrainedRunFixture.Images, s.GetProperty("rmsd_particles").GetInt32());
+        Assert.True(s.GetProperty("rmsd_mean").GetDouble() > 0);
+        Assert.True(s.GetProperty("rmsd_median").GetDouble() > 0);
+        Assert.True(s.GetProperty("clashes_mean").GetDouble() >= 0);
+
+        // The base structure's clash count against a brute-force count over all pairs.
+        var b = Structure.Load(Path.Combine(run.SimDir, "base.pdb"));
+        int brute = 0;
+        for (int i = 0; i < b.Count; i++)
+            for (int j = i + 1; j < b.Count; j++)
+            {
+                double d2 = 0;
+                for (int k = 0; k < 3; k++) d2 += Math.Pow(b.Coordinates[3 * i + k] - b.Coordinates[3 * j + k], 2);
+                if (d2 < 16 && !(b.ChainIds[i] == b.ChainIds[j] && Math.Abs(b.ResidueNumbers[i] - b.ResidueNumbers[j]) == 1)) brute++;
+            }
+        Assert.Equal(brute, s.GetProperty("base_clashes").GetInt32());
+        Assert.True(File.Exists(Path.Combine(outDir, "fsc.csv")));
+        Assert.True(new FileInfo(Path.Combine(outDir, "fsc.png")).Length > 1000);
+    }
+
+    [Fact]
+    public void BadArgumentsGiveOneLineErrors()
+    {
+        string outDir = TestData.TempDir("bad");
+        CliRunner.AssertOneLineError(CliRunner.Run("analyze", "--run", Path.Combine(outDir, "nope"), "--out", outDir), "run folder not found");
+        CliRunner.AssertOneLineError(CliRunner.Run("analyze", "--run", run.RunDir, "--epoch", "99", "--out", outDir), "no checkpoint for epoch 99");
+        CliRunner.AssertOneLineError(CliRunner.Run("analyze", "--run", run.RunDir, "--out", outDir, "--select", "pc1>>x"), "--select");
+        CliRunner.AssertOneLineError(CliRunner.Run("analyze", "--run", run.RunDir, "--out", outDir, "--select", "pc9>0"), "out of range");
+        CliRunner.AssertOneLineError(CliRunner.Run("evaluate", "--analysis", outDir, "--truth", run.SimDir), "analysis.json");
+    }
+}
