@@ -11,6 +11,7 @@ internal static partial class Commands
         yield return CenterCommand.Create(ctx);
         yield return EvaluateCommand.Create(ctx);
         yield return FscCommand.Create(ctx);
+        yield return DemoCommand.Create(ctx);
         yield return InfoCommand.Create(ctx);
         yield return SimulateCommand.Create(ctx);
         yield return TrainCommand.Create(ctx);

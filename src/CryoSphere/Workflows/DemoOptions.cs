@@ -1,0 +1,20 @@
+namespace CryoSphere.Workflows;
+
+/// <summary>Settings of `cryosphere demo`: the full demo, or the quick one that CI runs.</summary>
+public sealed record DemoOptions
+{
+    public required string OutDir { get; init; }
+    public bool Quick { get; init; }
+    public string Device { get; init; } = "auto";
+    public int Threads { get; init; }
+    public int Seed { get; init; } = 1;
+
+    public int Images => Quick ? 1500 : 3000;
+    public int Npix => Quick ? 32 : 64;
+    public double Apix => Quick ? 4.0 : 2.0;
+    public int Epochs => Quick ? 25 : 60;
+    /// <summary>|r|(latent PC, hinge angle) the run must reach to pass.</summary>
+    public double MinAbsR => Quick ? 0.5 : 0.8;
+    /// <summary>Fraction of residues whose segment's majority label (moving/fixed) is right.</summary>
+    public double MinSegmentationAccuracy => Quick ? 0.8 : 0.9;
+}
