@@ -176,6 +176,7 @@ public class InfoCommandTests
         var ctf = CliRunner.Run("info", TestData.CryoDrgn("ctf1.pkl"));
         Assert.Equal(0, ctf.ExitCode);
         Assert.Contains("cryoDRGN CTF table, 5 rows; box 300 px, 1.035 Å/px, 300 kV", ctf.Out);
+        Assert.Contains("defocus U 14106.6 – 16061 Å", ctf.Out);
         var sta = CliRunner.Run("info", TestData.CryoDrgn("sta_ctf.pkl"));
         Assert.Equal(0, sta.ExitCode);
         Assert.Contains("219 rows; box 512 px, 1.82 Å/px", sta.Out);
