@@ -147,6 +147,15 @@ public class SimulateCommandTests
         Assert.Equal(7.13, Math.Sqrt(ss / 214), 0.02);
     }
 
+    [Theory]
+    [InlineData(256, 256, 32)]
+    [InlineData(128, 256, 128)]
+    [InlineData(64, 256, 256)]
+    [InlineData(64, 10, 10)]
+    [InlineData(4096, 256, 1)]
+    public void ChunksHoldAtMostTwoMillionPixels(int npix, int requested, int expected) =>
+        Assert.Equal(expected, Simulator.EffectiveChunk(new SimulationOptions { Npix = npix, ChunkSize = requested }));
+
     [Fact]
     public void UnknownResidueSelectionIsOneLine()
     {
