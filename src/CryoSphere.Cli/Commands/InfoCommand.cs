@@ -120,7 +120,11 @@ internal static class InfoCommand
         }
         catch (InputException) { }
         var (rows, m) = CryoDrgnPickle.ReadCtf(path);
-        o.WriteLine($"{path}: cryoDRGN CTF table, {m} rows; box {rows[0].ToString(Inv)} px, {rows[1].ToString(Inv)} Å/px, {rows[5].ToString(Inv)} kV, Cs {rows[6].ToString(Inv)} mm, amplitude contrast {rows[7].ToString(Inv)}");
+        if (m == 0) throw new InputException(path, "the CTF table has no rows");
+        // The pickles store float32: print at float precision so 1.035 does not read as 1.0349999666.
+        string G(double v) => ((float)v).ToString(Inv);
+        o.WriteLine($"{path}: cryoDRGN CTF table, {m} rows; box {G(rows[0])} px, {G(rows[1])} Å/px, {G(rows[5])} kV, Cs {G(rows[6])} mm, amplitude contrast {G(rows[7])}");
+        o.WriteLine($"  defocus U {Range(Enumerable.Range(0, m).Select(i => rows[9 * i + 2]))} Å, V {Range(Enumerable.Range(0, m).Select(i => rows[9 * i + 3]))} Å");
     }
 
     private static void StructureInfo(TextWriter o, string path)

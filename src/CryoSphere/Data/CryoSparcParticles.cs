@@ -39,6 +39,10 @@ public static class CryoSparcParticles
         float[]? rot = null, shifts = null;
         if (cs.Has($"{prefix}/pose"))
         {
+            if (cs.FieldWidth($"{prefix}/pose") != 3)
+                throw new InputException(path, $"{prefix}/pose has {cs.FieldWidth($"{prefix}/pose")} numbers per particle, expected 3 (an axis-angle vector)");
+            if (cs.Has($"{prefix}/shift") && cs.FieldWidth($"{prefix}/shift") != 2)
+                throw new InputException(path, $"{prefix}/shift has {cs.FieldWidth($"{prefix}/shift")} numbers per particle, expected 2");
             double[] w = cs.GetDoubles($"{prefix}/pose");
             double[] s = cs.Has($"{prefix}/shift") ? cs.GetDoubles($"{prefix}/shift") : new double[2 * n];
             double scale = o.CsHetrefine ? 2.0 : 1.0;
@@ -53,7 +57,9 @@ public static class CryoSparcParticles
             }
         }
         else if (o.RequirePoses)
-            throw new InputException(path, $"has no {prefix}/pose field (no 3D alignment in this job; use a refinement's particles, or --cs-abinit for ab-initio)");
+            throw new InputException(path, o.CsAbinit
+                ? $"has no {prefix}/pose field (no ab-initio alignment in this job)"
+                : "has no alignments3D/pose or alignments_class_0/pose field (no 3D alignment in this job; use a refinement's particles)");
 
         CtfParameters[]? ctf = null;
         double kv = 300, csmm = 2.7, w0 = 0.1;

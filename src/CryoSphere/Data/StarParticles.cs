@@ -56,9 +56,10 @@ public static class StarParticles
         {
             // RELION 3.0: optics values per particle; group identical settings.
             var keyToIndex = new Dictionary<(double, double, double, double), int>();
+            bool noApix = o.PixelSize is null && !HasApix30(t);
             for (int i = 0; i < n; i++)
             {
-                double apix = o.PixelSize ?? Apix30(t, i, path);
+                double apix = o.PixelSize ?? (noApix ? 1.0 : Apix30(t, i, path));
                 var key = (apix, Opt(t, i, "rlnVoltage", 300), Opt(t, i, "rlnSphericalAberration", 2.7), Opt(t, i, "rlnAmplitudeContrast", 0.1));
                 if (!keyToIndex.TryGetValue(key, out int gi))
                 {
@@ -137,7 +138,7 @@ public static class StarParticles
 
         var lines = new int[n];
         for (int i = 0; i < n; i++) lines[i] = t.LineOf(i) ?? 0;
-        return new ParticleTable
+        var table = new ParticleTable
         {
             SourcePath = path,
             Format = modern ? "RELION 3.1+ STAR" : "RELION 3.0 STAR",
@@ -154,7 +155,15 @@ public static class StarParticles
             Columns = t.Columns.ToArray(),
             RowLines = lines,
         };
+        // cryoDRGN's toy STAR files carry no pixel size and mean 1 Å/px; stack headers are no better
+        // (they often say 1 or 0), so assume 1 Å and say so rather than refuse the file.
+        if (!modern && o.PixelSize is null && !HasApix30(t))
+            table.Warnings.Add("no pixel size in the file (_rlnImagePixelSize, or _rlnDetectorPixelSize with _rlnMagnification); assuming 1 Å/px: give --apix if that is wrong");
+        return table;
     }
+
+    private static bool HasApix30(StarTable t) =>
+        t.HasColumn("rlnImagePixelSize") || t.HasColumn("rlnPixelSize") || (t.HasColumn("rlnDetectorPixelSize") && t.HasColumn("rlnMagnification"));
 
     private static double Apix30(StarTable t, int i, string path)
     {
