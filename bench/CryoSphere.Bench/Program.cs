@@ -10,6 +10,7 @@ internal static class Program
     [
         new MrcRandomBench(),
         new LearnBench(),
+        new OracleBench(),
         new SimulateBench(),
     ];
 
