@@ -24,7 +24,7 @@ public static class Simulator
         Validate(o);
         var clock = Stopwatch.StartNew();
         var (motion, refModel, refStructure) = BuildMotion(o);
-        var c = refStructure.Centroid();
+        var c = RoundedCentroid(refStructure);
         var baseModel = Translate(Restrict(refModel, refStructure), -c.X, -c.Y, -c.Z);
         var s = Structure.FromAtomicModel(baseModel);
         if (s.Count != refStructure.Count) throw new InvalidOperationException("base model and motion disagree on residues");
@@ -168,7 +168,7 @@ public static class Simulator
     public static (Structure Base, Func<double, float[]> State) Truth(SimulationOptions o)
     {
         var (motion, refModel, refStructure) = BuildMotion(o);
-        var c = refStructure.Centroid();
+        var c = RoundedCentroid(refStructure);
         var s = Structure.FromAtomicModel(Translate(Restrict(refModel, refStructure), -c.X, -c.Y, -c.Z));
         return (s, coord =>
         {
@@ -333,6 +333,14 @@ public static class Simulator
               learning_rate_segmentation: 0.0003
 
             """);
+    }
+
+    // Input coordinates have 3 decimals (PDB/mmCIF); a centroid rounded to 3 decimals keeps base.pdb, which is
+    // written with 3 decimals, exactly the frame the images are made from.
+    private static (double X, double Y, double Z) RoundedCentroid(Structure s)
+    {
+        var c = s.Centroid();
+        return (Math.Round(c.X, 3), Math.Round(c.Y, 3), Math.Round(c.Z, 3));
     }
 
     private static string F(double v, int decimals = 6) => v.ToString("F" + decimals, Inv);

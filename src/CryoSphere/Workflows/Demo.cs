@@ -38,10 +38,10 @@ public static class Demo
                 throw new InputException(root, $"already holds a demo ({Path.GetFileName(d)}/ exists); choose another --out or remove it");
         WriteBundledStructure(input);
 
-        stage($"simulating {o.Images} images of {o.Npix} px: LID domain (A:122-159) hinged 0–30° about A:118→A:167, SNR 0.1");
+        stage($"simulating {o.Images} images of {o.Npix} px: LID domain (A:122-159) hinged by ±45° about A:118→A:167, SNR 0.1");
         var so = new SimulationOptions
         {
-            StructurePath = input, Chains = ["A"], Motion = "hinge", Selections = ["A:122-159"], Axis = "A:118,A:167", Range = [0, 30],
+            StructurePath = input, Chains = ["A"], Motion = "hinge", Selections = ["A:122-159"], Axis = "A:118,A:167", Range = [-45, 45],
             NImages = o.Images, Npix = o.Npix, Apix = o.Apix, Snr = 0.1, Seed = o.Seed, OutDirValue = sim,
         };
         var simResult = Simulator.Run(so, ct: ct);
@@ -82,7 +82,7 @@ public static class Demo
         string html = File.Exists(analysisReport) ? File.ReadAllText(analysisReport) : "<html><body></body></html>";
         string table = $"""
             <h1>CryoSphere demo</h1>
-            <p>Adenylate kinase (1AKE chain A, {sim.Residues} residues): the LID domain (A:122–159) hinged by 0–30° about
+            <p>Adenylate kinase (1AKE chain A, {sim.Residues} residues): the LID domain (A:122–159) hinged by ±45° about
             the axis A:118→A:167; {sim.Images} simulated images at SNR {sim.RealisedSnr?.ToString("0.###", Inv)}.</p>
             <table border="1" cellpadding="4">
             <tr><th>measure</th><th>value</th><th>pass mark</th></tr>
