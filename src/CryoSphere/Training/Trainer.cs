@@ -123,6 +123,11 @@ public static class Trainer
                     var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
                     using var ctfScope = ctf;
                     var loss = objective.Compute(imgs, rot, sh, ctf, idx, w, gen);
+                    if (TrainerFaults.NonFiniteLossAt?.Invoke(epoch, b) == true)
+                    {
+                        loss.Terms["corr"] = loss.Terms["corr"] * double.NaN;
+                        loss = loss with { Total = loss.Total * double.NaN };
+                    }
                     double total = loss.Total.ToDouble();
                     string? bad = null;
                     if (!double.IsFinite(total))

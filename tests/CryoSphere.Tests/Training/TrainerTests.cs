@@ -102,3 +102,60 @@ public class TrainerTests(TinyDataset data) : IClassFixture<TinyDataset>
         CliRunner.AssertOneLineError(CliRunner.Run("train", "--structure", Path.Combine(data.Dir, "base.pdb"), "--particles", Path.Combine(dir, "missing.star"), "--out", Path.Combine(dir, "r2")), "missing.star");
     }
 }
+
+[Collection("torch-threads")]
+public class NonFiniteGuardTests(TinyDataset data) : IClassFixture<TinyDataset>
+{
+    [Fact]
+    public void ANonFiniteStepIsSkippedAndNamed()
+    {
+        string dir = Path.Combine(TestData.TempDir("nan"), "r");
+        TrainerFaults.NonFiniteLossAt = (e, b) => e == 1 && b == 2;
+        try
+        {
+            var res = Trainer.Run(data.Options(dir, 2));
+            Assert.Equal(1, res.Metrics[^1]["skipped_steps"]);
+            Assert.All(res.Metrics, r => Assert.True(double.IsFinite(r["loss"])));
+            Assert.Contains("step skipped (loss terms not finite: corr)", File.ReadAllText(Path.Combine(dir, "run.log")));
+        }
+        finally
+        {
+            TrainerFaults.NonFiniteLossAt = null;
+        }
+    }
+
+    [Fact]
+    public void RepeatedFailuresRestoreTheLastCheckpoint()
+    {
+        string dir = Path.Combine(TestData.TempDir("nan"), "r");
+        TrainerFaults.NonFiniteLossAt = (e, b) => e == 1;
+        try
+        {
+            var res = Trainer.Run(data.Options(dir, 2));
+            string log = File.ReadAllText(Path.Combine(dir, "run.log"));
+            Assert.Contains("restored epoch_0001.ckpt", log);
+            using var run = TrainedRun.Open(dir, needImages: false);
+            Assert.All(run.Model.parameters(), p => Assert.True(p.isfinite().all().ToBoolean()));
+        }
+        finally
+        {
+            TrainerFaults.NonFiniteLossAt = null;
+        }
+    }
+
+    [Fact]
+    public void DivergingFromTheStartIsAClearError()
+    {
+        string dir = Path.Combine(TestData.TempDir("nan"), "r");
+        TrainerFaults.NonFiniteLossAt = (e, b) => true;
+        try
+        {
+            var ex = Assert.Throws<InputException>(() => Trainer.Run(data.Options(dir, 1)));
+            Assert.Contains("diverged", ex.Message);
+        }
+        finally
+        {
+            TrainerFaults.NonFiniteLossAt = null;
+        }
+    }
+}
