@@ -74,10 +74,8 @@ public sealed class TrainedRun : IDisposable
             using var guard = NativeCallGuard.Enter();
             using var scope = NewDisposeScope();
             var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
-            ctf?.Dispose();
-            Tensor centred = Fourier.ShiftImages(imgs, -sh, Setup.Grid);
-            Tensor encIn = Setup.InputMask is null ? centred : centred * Setup.InputMask;
-            var (mu, _) = Model.Encode(encIn, idx);
+            using var ctfBatch = ctf;
+            var (mu, _) = Model.Encode(objective.EncoderInput(imgs, sh, ctf), idx);
             var host = mu.cpu().contiguous().data<float>().ToArray();
             for (int j = 0; j < hb.Count; j++) Array.Copy(host, j * l, z, hb.Indices[j] * l, l);
             done += hb.Count;

@@ -39,14 +39,26 @@ public sealed class BatchObjective(TrainingSetup setup, VaeModel model, PixelSta
         return (imgs, tensor(rot, [b, 3, 3]).to(dev), tensor(sh, [b, 2]).to(dev), ctf is null ? null : CtfBatch.From(ctf, dev), idx);
     }
 
+    /// <summary>
+    /// What the encoder sees: the particle moved by +shift (it sits at −shift) so it is centred, phase-flipped
+    /// by the sign of its CTF when asked (so its contrast no longer depends on defocus), then masked.
+    /// </summary>
+    public Tensor EncoderInput(Tensor images, Tensor shifts, CtfBatch? ctf)
+    {
+        var grid = setup.Grid;
+        Tensor f = Fourier.PhaseShift(Fourier.Fft2Centered(images), -shifts, grid);
+        if (ctf is not null && setup.Options.PhaseFlipEncoderInput)
+            f = f * Ctf.Compute(ctf, grid).sign().to_type(images.dtype);
+        Tensor centred = Fourier.Ifft2CenteredReal(f);
+        return setup.InputMask is null ? centred : centred * setup.InputMask;
+    }
+
     /// <summary>Computes the weighted loss of a prepared batch.</summary>
     public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen)
     {
         var o = setup.Options;
         var grid = setup.Grid;
-        // The particle sits at −shift: move it by +shift so the encoder always sees it centred.
-        Tensor centred = Fourier.ShiftImages(images, -shifts, grid);
-        Tensor encIn = setup.InputMask is null ? centred : centred * setup.InputMask;
+        Tensor encIn = EncoderInput(images, shifts, ctf);
         Tensor target = o.LpBandwidth is { } lp ? LowPass.Apply(images, grid, lp) : images;
 
         var outp = model.Forward(encIn, setup.BaseCoords, indices, gen);
