@@ -42,6 +42,9 @@ internal sealed class LearnBench : IBenchmark
             Threads = a.Int("threads", 2), Seed = seed, KeepCheckpoints = 0,
             KlLatent = new LossTermOptions(a.String("kl-schedule") ?? "linear", kl is null or "auto" ? null : double.Parse(kl, System.Globalization.CultureInfo.InvariantCulture), a.String("kl-m") is { } km ? double.Parse(km, System.Globalization.CultureInfo.InvariantCulture) : null),
             Continuity = new LossTermOptions("constant", a.Double("continuity", 0)),
+            EncoderNpix = a.String("enc-npix") is { } en ? int.Parse(en, System.Globalization.CultureInfo.InvariantCulture) : null,
+            PhaseFlipEncoderInput = a.String("flip") != "false",
+            LpBandwidth = a.String("lp") is { } lp ? double.Parse(lp, System.Globalization.CultureInfo.InvariantCulture) : null,
         };
         var clock = Stopwatch.StartNew();
         Trainer.Run(o);

@@ -42,7 +42,7 @@ public sealed class TrainedRun : IDisposable
         var setup = TrainingSetup.Create(o, needImages);
         try
         {
-            var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.Grid.N, setup.Data.Count));
+            var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.EncoderSide, setup.Data.Count));
             model.to(setup.Device);
             var meta = Checkpoint.Load(ckpt, model);
             model.eval();

@@ -50,6 +50,7 @@ public sealed class BatchObjective(TrainingSetup setup, VaeModel model, PixelSta
         if (ctf is not null && setup.Options.PhaseFlipEncoderInput)
             f = f * Ctf.Compute(ctf, grid).sign().to_type(images.dtype);
         Tensor centred = Fourier.Ifft2CenteredReal(f);
+        if (setup.EncoderSide != grid.N) centred = Fourier.FourierCrop(centred, setup.EncoderSide);
         return setup.InputMask is null ? centred : centred * setup.InputMask;
     }
 

@@ -59,6 +59,7 @@ public static class TrainConfigReader
                 case "lp_bandwidth": o = o with { LpBandwidth = Dbl(path, ctx, node) }; break;
                 case "loss_mask_radius": o = o with { LossMaskRadius = Dbl(path, ctx, node) }; break;
                 case "input_mask_radius": o = o with { InputMaskRadius = Dbl(path, ctx, node) }; break;
+                case "encoder_npix": o = o with { EncoderNpix = Int(path, ctx, node) }; break;
                 case "phase_flip_encoder_input": o = o with { PhaseFlipEncoderInput = Bool(path, ctx, node) ?? true }; break;
                 case "latent_dimension": o = o with { LatentDimension = Int(path, ctx, node) ?? o.LatentDimension }; break;
                 case "tau_segmentation": o = o with { TauSegmentation = Dbl(path, ctx, node) ?? o.TauSegmentation }; break;

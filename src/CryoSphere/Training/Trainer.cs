@@ -63,7 +63,7 @@ public static class Trainer
         else folder.AppendLog($"resuming from {checkpoint}");
 
         torch.manual_seed(seed);
-        using var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.Grid.N, setup.Data.Count));
+        using var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.EncoderSide, setup.Data.Count));
         model.to(setup.Device);
         var netGroup = new Adam.ParamGroup(model.NetworkParameters(), new Adam.Options { LearningRate = o.LearningRate });
         var segGroup = new Adam.ParamGroup(model.SegmentationParameters(), new Adam.Options { LearningRate = o.LearningRateSegmentation ?? o.LearningRate });

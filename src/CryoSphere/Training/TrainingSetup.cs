@@ -23,6 +23,8 @@ public sealed class TrainingSetup : IDisposable
     public required Tensor BaseCoords { get; init; }
     public required Tensor Amplitudes { get; init; }
     public Tensor? InputMask { get; init; }
+    /// <summary>Side of the encoder's input.</summary>
+    public required int EncoderSide { get; init; }
     public Tensor? LossMask { get; init; }
     public required Tensor NeighbourPairs { get; init; }
     public Tensor? ClashPairs { get; init; }
@@ -57,7 +59,9 @@ public sealed class TrainingSetup : IDisposable
             using var scope = NewDisposeScope();
             var baseCoords = tensor(structure.Coordinates, [structure.Count, 3]).to(device);
             var amps = tensor(structure.Amplitudes).to(device);
-            Tensor? inMask = o.InputMaskRadius is { } ir ? Masks.Circular(n, ir, device) : null;
+            int ne = Math.Min(o.EncoderNpix ?? n, n);
+            if (ne < 8) throw new InputException($"encoder_npix {ne} must be at least 8");
+            Tensor? inMask = o.InputMaskRadius is { } ir ? Masks.Circular(ne, ir, device) : null;
             Tensor? lossMask = o.LossMaskRadius is { } lr ? Masks.Circular(n, lr, device) : null;
             var neighbours = ResiduePairs.Neighbours(structure.ChainIds, structure.ResidueNumbers, device);
             Tensor? clash = null;
@@ -74,6 +78,7 @@ public sealed class TrainingSetup : IDisposable
                 BaseCoords = baseCoords.MoveToOuterDisposeScope(),
                 Amplitudes = amps.MoveToOuterDisposeScope(),
                 InputMask = inMask?.MoveToOuterDisposeScope(),
+                EncoderSide = ne,
                 LossMask = lossMask?.MoveToOuterDisposeScope(),
                 NeighbourPairs = neighbours.MoveToOuterDisposeScope(),
                 ClashPairs = clash?.MoveToOuterDisposeScope(),
