@@ -11,6 +11,7 @@ internal static class Program
         new MrcRandomBench(),
         new LearnBench(),
         new SimulateBench(),
+        new TrainBench(),
     ];
 
     private static int Main(string[] args)
