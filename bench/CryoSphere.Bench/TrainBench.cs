@@ -23,7 +23,7 @@ internal sealed class TrainBench : IBenchmark
 
     public string Name => "train";
 
-    public string Usage => "--case small|large [--threads 1 --steps 30 --structures DIR --cache /tmp/cryosphere-bench-train]: training images/s, peak RSS, per-piece time of a step";
+    public string Usage => "--case small|large [--threads 1 --steps 30 --structures DIR --cache /tmp/cryosphere-bench-train --memory STEPS --batch B --config YAML --data DIR --epochs 3 --split 1 --checkpoint-every 0 --collect-every 0 --guard 1 --loader-only 0]: training images/s, peak RSS, per-piece time of a step";
 
     private sealed record BenchCase(string Name, int Batch, int Segments, Func<string, string, SimulationOptions> Simulation);
 
@@ -48,7 +48,7 @@ internal sealed class TrainBench : IBenchmark
         int threads = a.Int("threads", 1), steps = a.Int("steps", 30);
         if (steps < 3 * (WarmupSteps + 1)) throw new ArgumentException($"--steps must be at least {3 * (WarmupSteps + 1)}");
         string structures = a.String("structures") ?? FindStructures();
-        string data = Path.Combine(a.String("cache") ?? "/tmp/cryosphere-bench-train", c.Name);
+        string data = a.String("data") ?? Path.Combine(a.String("cache") ?? "/tmp/cryosphere-bench-train", c.Name);
         if (!File.Exists(Path.Combine(data, "particles.star")))
         {
             var r = Simulator.Run(c.Simulation(structures, data));
@@ -65,8 +65,25 @@ internal sealed class TrainBench : IBenchmark
                 KeepCheckpoints = 1,
             };
             Console.WriteLine($"case {c.Name}: batch {c.Batch}, K {c.Segments}, torch threads {get_num_threads()}, load average {LoadAverage()}");
-            WholeSteps(o, steps);
-            SplitSteps(o with { OutDir = null }, steps / 2);
+            if (a.Int("memory", 0) is > 0 and var memorySteps)
+            {
+                var mo = o with { BatchSize = a.Int("batch", o.BatchSize) };
+                if (a.String("config") is { } mcfg)
+                {
+                    var fromYaml = TrainConfigReader.Read(mcfg);
+                    mo = mo with { EncoderHidden = fromYaml.EncoderHidden, DecoderHidden = fromYaml.DecoderHidden };
+                }
+                MemorySteps(mo, memorySteps, a.Int("checkpoint-every", 0), a.Int("loader-only", 0) != 0, a.Int("collect-every", 0), a.Int("guard", 1) != 0);
+                return 0;
+            }
+            var whole = o with { BatchSize = a.Int("batch", o.BatchSize) };
+            if (a.String("config") is { } cfg)
+            {
+                var fromYaml = TrainConfigReader.Read(cfg);
+                whole = whole with { EncoderHidden = fromYaml.EncoderHidden, DecoderHidden = fromYaml.DecoderHidden };
+            }
+            WholeSteps(whole, steps, a.Int("epochs", 3));
+            if (a.Int("split", 1) != 0) SplitSteps(o with { OutDir = null }, steps / 2);
             Console.WriteLine($"load average at the end {LoadAverage()}");
             return 0;
         }
@@ -77,11 +94,10 @@ internal sealed class TrainBench : IBenchmark
     }
 
     /// <summary>(a) The real trainer: three epochs of steps/3 batches; the first epoch carries the warm-up.</summary>
-    private static void WholeSteps(TrainOptions o, int steps)
+    private static void WholeSteps(TrainOptions o, int steps, int epochs)
     {
         int count;
         using (var probe = TrainingSetup.Create(o, needImages: false)) count = probe.Data.Count;
-        const int epochs = 3;
         int perEpoch = Math.Min((steps + epochs - 1) / epochs, count / o.BatchSize);
         ResetPeakRss();
         var clock = Stopwatch.StartNew();
@@ -169,6 +185,73 @@ internal sealed class TrainBench : IBenchmark
         t.Print(steps - WarmupSteps, o.BatchSize);
         Console.WriteLine($"    peak RSS during (b) {peak:F0} MiB (includes the isolated backward passes)");
     }
+
+    /// <summary>(c) Resident memory over many steps of the trainer's step, with the managed heap and live tensors beside it.</summary>
+    private static void MemorySteps(TrainOptions o, int steps, int checkpointEvery, bool loaderOnly, int collectEvery, bool guard)
+    {
+        using var setup = TrainingSetup.Create(o);
+        int seed = o.Seed ?? 1;
+        manual_seed(seed);
+        using var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.Grid.N, setup.Data.Count));
+        var netGroup = new Adam.ParamGroup(model.NetworkParameters(), new Adam.Options { LearningRate = o.LearningRate });
+        var segGroup = new Adam.ParamGroup(model.SegmentationParameters(), new Adam.Options { LearningRate = o.LearningRateSegmentation ?? o.LearningRate });
+        using var optimizer = optim.Adam([netGroup, segGroup], o.LearningRate);
+        using var gen = new Generator((ulong)seed, setup.Device);
+        var objective = new BatchObjective(setup, model, setup.EstimateImageStatistics(seed));
+        var loader = new CryoSphere.Data.BatchLoader(setup.Data, o.BatchSize, seed, setup.Subset);
+        var allParams = model.parameters().ToArray();
+        Console.WriteLine($"(c) memory over {steps} steps of batch {o.BatchSize}, {setup.Grid.N} px");
+        Console.WriteLine($"    {"step",6} {"RSS MiB",8} {"after trim",10} {"GC heap MiB",11} {"GC committed",12} {"gen0/1/2 GCs",14} {"live tensors",12} {"GC pause ms",11}");
+        int done = 0;
+        for (int epoch = 0; done < steps; epoch++)
+            foreach (var hb in loader.Epoch(epoch))
+            {
+                using var _ = hb;
+                if (done >= steps) break;
+                var w = LossWeights.At(o, setup.Grid.N, epoch, 0.5);
+                if (!loaderOnly)
+                using (guard ? NativeCallGuard.Enter() : default)
+                using (var scope = NewDisposeScope())
+                {
+                    var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
+                    using var ctfScope = ctf;
+                    var loss = objective.Compute(imgs, rot, sh, ctf, idx, w, gen);
+                    foreach (var (_, v) in loss.Terms) v.ToDouble();
+                    optimizer.zero_grad();
+                    loss.Total.backward();
+                    allParams.Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum()).Aggregate((x, y) => x + y).ToDouble();
+                    optimizer.step();
+                }
+                done++;
+                if (collectEvery > 0 && done % collectEvery == 0) GC.Collect();
+                if (checkpointEvery > 0 && done % checkpointEvery == 0)
+                {
+                    string ckpt = Path.Combine(Path.GetTempPath(), $"cryosphere-trainbench-{Environment.ProcessId}.ckpt");
+                    Checkpoint.Save(ckpt, new CheckpointMeta { Seed = seed, Epoch = done }, model, optimizer, gen);
+                    File.Delete(ckpt);
+                }
+                if (done % 50 == 0 || done == 1) PrintMemory(done.ToString(CultureInfo.InvariantCulture));
+            }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        PrintMemory("full GC");
+        MallocTrim(0);
+        PrintMemory("trim");
+    }
+
+    private static void PrintMemory(string when)
+    {
+        var info = GC.GetGCMemoryInfo();
+        double rss = ProcessMemory.RssMiB();
+        // What glibc holds freed but unreturned: the RSS drop a trim gives.
+        MallocTrim(0);
+        Console.WriteLine($"    {when,6} {rss,8:F0} {ProcessMemory.RssMiB(),10:F0} {info.HeapSizeBytes / 1048576.0,11:F1} {info.TotalCommittedBytes / 1048576.0,12:F1} " +
+                          $"{$"{GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}",14} {Tensor.TotalCount,12} {GC.GetTotalPauseDuration().TotalMilliseconds,11:F0}");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 
     private static Tensor Decode(VaeModel model, TrainingSetup setup, Tensor mu, Tensor sigma, Generator gen)
     {
