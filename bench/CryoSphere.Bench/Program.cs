@@ -12,6 +12,7 @@ internal static class Program
         new LearnBench(),
         new OracleBench(),
         new SimulateBench(),
+        new TrainBench(),
     ];
 
     private static int Main(string[] args)
