@@ -16,6 +16,11 @@ public readonly struct NativeCallGuard : IDisposable
     private static readonly object Gate = new();
     private static int _depth;
     private static bool _ownRegion;
+    private static int _regions;
+
+    // Back-to-back no-GC regions never let the collector hand memory back: RSS grew ~13 MiB per epoch
+    // (bench train --memory). A full collection every so many regions, while no block is in flight, keeps it flat.
+    private const int CollectEvery = 50;
 
     private readonly bool _entered;
 
@@ -50,6 +55,11 @@ public readonly struct NativeCallGuard : IDisposable
             _ownRegion = false;
             // The region ends by itself if the blocks allocated more than the budget; then there is nothing to end.
             if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+            if (++_regions % CollectEvery == 0)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
         }
     }
 }
