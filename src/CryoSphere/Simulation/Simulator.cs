@@ -5,6 +5,7 @@ using CryoSphere.Data;
 using CryoSphere.Geometry;
 using CryoSphere.Imaging;
 using CryoSphere.IO;
+using CryoSphere.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -303,6 +304,7 @@ public static class Simulator
     /// <summary>parameters.yaml + images.yaml in the reference tool's format, ready for `cryosphere train --config`.</summary>
     private static void WriteTrainConfig(string outDir, SimulationOptions o)
     {
+        var d = new TrainOptions();
         AtomicFile.WriteAllText(Path.Combine(outDir, "images.yaml"),
             $"apix: {o.Apix.ToString("R", Inv)}\nNpix: {o.Npix}\nNpix_downsize: {o.Npix}\nsigma_gmm: {o.Sigma.ToString("R", Inv)}\n");
         AtomicFile.WriteAllText(Path.Combine(outDir, "parameters.yaml"), $$"""
@@ -316,24 +318,26 @@ public static class Simulator
             segmentation_config:
               part1:
                 all_protein: true
-                N_segm: 6
+                N_segm: {{d.Segmentation[0].Segments}}
             lp_bandwidth:
-            loss_mask_radius: 1
-            input_mask_radius: 1
-            latent_dimension: 8
-            tau_segmentation: 0.05
+            loss_mask_radius: {{N(d.LossMaskRadius)}}
+            input_mask_radius: {{N(d.InputMaskRadius)}}
+            latent_dimension: {{d.LatentDimension}}
+            tau_segmentation: {{N(d.TauSegmentation)}}
             device: "auto"
             amortized: true
-            N_epochs: 40
-            batch_size: 128
+            N_epochs: {{d.Epochs}}
+            batch_size: {{d.BatchSize}}
             seed: {{o.Seed}}
             optimizer:
               name: "adam"
-              learning_rate: 0.0003
-              learning_rate_segmentation: 0.0003
+              learning_rate: {{N(d.LearningRate)}}
+              learning_rate_segmentation: {{N(d.LearningRateSegmentation)}}
 
             """);
     }
+
+    private static string N(double? v) => v?.ToString("R", Inv) ?? "";
 
     // Input coordinates have 3 decimals (PDB/mmCIF); a centroid rounded to 3 decimals keeps base.pdb, which is
     // written with 3 decimals, exactly the frame the images are made from.

@@ -54,10 +54,10 @@ public sealed record TrainOptions
     /// <summary>Use only the first N images (null = all).</summary>
     public int? NImages { get; init; }
     public int Epochs { get; init; } = 40;
-    public int BatchSize { get; init; } = 128;
+    public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 3e-4;
     /// <summary>Segmentation learning rate; null = same as <see cref="LearningRate"/>.</summary>
-    public double? LearningRateSegmentation { get; init; } = 3e-4;
+    public double? LearningRateSegmentation { get; init; } = 1e-3;
     public int[] SchedulerMilestones { get; init; } = [];
     public double SchedulerDecay { get; init; } = 0.1;
     public double EpsilonKl { get; init; } = 1e-10;

@@ -51,5 +51,5 @@ public class LearningTests(ITestOutputHelper output)
 /// <summary>The training budget of the acceptance test (epochs of 3,000 images at 64 px).</summary>
 internal static class LearningBudget
 {
-    public const int Epochs = 60;
+    public const int Epochs = 80;
 }
