@@ -30,9 +30,9 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Sets the intra-op thread count when <paramref name="threads"/> is positive.</summary>
+    /// <summary>Sets libtorch's intra-op thread count; 0 means one per core. The count is process-wide.</summary>
     public static void SetThreads(int threads)
     {
-        if (threads > 0) torch.set_num_threads(threads);
+        torch.set_num_threads(threads > 0 ? threads : Environment.ProcessorCount);
     }
 }
