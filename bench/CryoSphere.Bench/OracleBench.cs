@@ -47,7 +47,7 @@ internal sealed class OracleBench : IBenchmark
             var (_, per) = Losses.Correlation(pred, img.contiguous());
             best[i] = coords[per.argmax().ToInt64()];
         }
-        double r = MotionRecovery.Pearson(best, truth);
+        double r = Statistics.Pearson(best, truth);
         Console.WriteLine($"oracle over {nImg} images, {steps} grid points: r(best, true) = {r:F3}");
         return 0;
     }

@@ -138,7 +138,8 @@ public static class Evaluator
         return VolumeRenderer.RenderToArray(c, run.Setup.Amplitudes, run.Options.SigmaGmm, grid);
     }
 
-    private static (string Name, double[] Values) ReadTruth(string path)
+    /// <summary>truth.csv of a simulation: the coordinate's name and its value per particle index.</summary>
+    internal static (string Name, double[] Values) ReadTruth(string path)
     {
         if (!File.Exists(path)) throw new InputException(path, "truth file not found");
         var lines = File.ReadAllLines(path);

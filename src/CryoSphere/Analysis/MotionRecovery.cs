@@ -1,4 +1,3 @@
-using System.Globalization;
 using CryoSphere.Simulation;
 
 namespace CryoSphere.Analysis;
@@ -24,7 +23,7 @@ public static class MotionRecovery
         {
             var pc = new double[n];
             for (int i = 0; i < n; i++) pc[i] = proj[i * k + c];
-            double r = Pearson(pc, truth);
+            double r = Statistics.Pearson(pc, truth);
             if (c == 0) r1 = r;
             best = Math.Max(best, Math.Abs(r));
         }
@@ -40,13 +39,12 @@ public static class MotionRecovery
         return new MotionRecoveryResult(r1, best, acc, found);
     }
 
-    /// <summary>The motion coordinate of each image from truth.csv (second column).</summary>
+    /// <summary>The motion coordinate of the first <paramref name="n"/> images from truth.csv.</summary>
     public static double[] ReadTruthCoordinate(string simDir, int n)
     {
         string p = Path.Combine(simDir, "truth.csv");
         if (!File.Exists(p)) throw new InputException(simDir, "no truth.csv: not a simulation folder");
-        var values = File.ReadLines(p).Skip(1).Where(l => l.Length > 0)
-            .Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        var (_, values) = Evaluator.ReadTruth(p);
         if (values.Length < n) throw new InputException(p, $"has {values.Length} rows but the run has {n} particles");
         return values.Take(n).ToArray();
     }
@@ -62,17 +60,5 @@ public static class MotionRecovery
             total += g.Count();
         }
         return total == 0 ? 0 : (double)correct / total;
-    }
-
-    public static double Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        int n = a.Count;
-        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double da = a[i] - ma, db = b[i] - mb;
-            sab += da * db; saa += da * da; sbb += db * db;
-        }
-        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : 0;
     }
 }

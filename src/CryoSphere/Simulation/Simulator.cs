@@ -80,10 +80,7 @@ public static class Simulator
                     int idx = start + j;
                     double coord = motion.Sample(rng);
                     float[] x = motion.Coordinates(coord);
-                    for (int k = 0; k < x.Length; k += 3)
-                    {
-                        x[k] -= (float)c.X; x[k + 1] -= (float)c.Y; x[k + 2] -= (float)c.Z;
-                    }
+                    SubtractCentre(x, c);
                     Array.Copy(x, 0, coords, j * x.Length, x.Length);
                     allTruth?.WriteModel(s.WithCoordinates(x).ToAtomicModel());
 
@@ -174,7 +171,7 @@ public static class Simulator
         return (s, coord =>
         {
             var x = motion.Coordinates(coord);
-            for (int k = 0; k < x.Length; k += 3) { x[k] -= (float)c.X; x[k + 1] -= (float)c.Y; x[k + 2] -= (float)c.Z; }
+            SubtractCentre(x, c);
             return x;
         });
     }
@@ -296,7 +293,7 @@ public static class Simulator
         foreach (var st in states.Distinct())
         {
             var x = motion.Coordinates(st);
-            for (int k = 0; k < x.Length; k += 3) { x[k] -= (float)c.X; x[k + 1] -= (float)c.Y; x[k + 2] -= (float)c.Z; }
+            SubtractCentre(x, c);
             StructureReader.Write(Path.Combine(outDir, "truth_structures", $"state_{st.ToString("0.###", Inv)}.pdb"), [s.WithCoordinates(x).ToAtomicModel()]);
         }
     }
@@ -338,6 +335,11 @@ public static class Simulator
     }
 
     private static string N(double? v) => v?.ToString("R", Inv) ?? "";
+
+    private static void SubtractCentre(float[] x, (double X, double Y, double Z) c)
+    {
+        for (int k = 0; k < x.Length; k += 3) { x[k] -= (float)c.X; x[k + 1] -= (float)c.Y; x[k + 2] -= (float)c.Z; }
+    }
 
     // Input coordinates have 3 decimals (PDB/mmCIF); a centroid rounded to 3 decimals keeps base.pdb, which is
     // written with 3 decimals, exactly the frame the images are made from.
