@@ -159,3 +159,20 @@ public class NonFiniteGuardTests(TinyDataset data) : IClassFixture<TinyDataset>
         }
     }
 }
+
+[Collection("torch-threads")]
+public class NonAmortisedTrainingTests(TinyDataset data) : IClassFixture<TinyDataset>
+{
+    [Fact]
+    public void PerImageLatentsTrainAndEncodeEveryParticle()
+    {
+        string dir = Path.Combine(TestData.TempDir("nonamortised"), "r");
+        var res = Trainer.Run(data.Options(dir, 2) with { Amortized = false });
+        Assert.Equal(2, res.Metrics.Count);
+        using var run = TrainedRun.Open(dir);
+        Assert.Null(run.Model.Encoder);
+        var z = run.LatentMeans();
+        Assert.Equal(run.ParticleCount * run.LatentDim, z.Length);
+        Assert.Contains(z, v => v != 0);
+    }
+}
