@@ -22,8 +22,10 @@ internal static class CliApp
                 Output = stdout,
                 Error = stderr,
                 EnableDefaultExceptionHandler = false,
+                // Long enough for a training run to finish its batch and write a checkpoint after Ctrl-C.
+                ProcessTerminationTimeout = TimeSpan.FromMinutes(2),
             };
-            return parsed.Invoke(config);
+            return parsed.InvokeAsync(config).GetAwaiter().GetResult();
         }
         catch (Exception e) when (Unwrap(e) is InputException ie)
         {

@@ -29,7 +29,11 @@ internal static class TrainCommand
         var keep = new Option<int?>("--keep") { Description = "Keep the newest K epoch checkpoints (0 = all)." };
         var cmd = new Command("train", "Train the VAE with learned segmentation on particle images.")
         { config, structure, particles, datadir, outDir, resume, epochs, batch, segments, latent, lr, lrSeg, downsample, nImages, device, threads, seed, keep };
-        cmd.SetAction(pr =>
+        // Run on a worker so the action returns an unfinished task: System.CommandLine then listens for termination signals.
+        cmd.SetAction((pr, signal) => Task.Run(() => Execute(pr, signal), CancellationToken.None));
+        return cmd;
+
+        int Execute(ParseResult pr, CancellationToken signal)
         {
             TrainOptions Apply(TrainOptions o)
             {
@@ -57,33 +61,25 @@ internal static class TrainCommand
                 return o;
             }
 
-            using var cts = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); ctx.Err.WriteLine("stopping after this batch; writing a checkpoint…"); };
-            Console.CancelKeyPress += onCancel;
-            try
+            // System.CommandLine turns Ctrl-C / SIGINT / SIGTERM into this token; training stops after the batch
+            // in flight and writes a checkpoint.
+            using var reg = signal.Register(() => ctx.Err.WriteLine("stopping after this batch; writing a checkpoint…"));
+            TrainResult result;
+            if (pr.GetValue(resume) is { } runDir)
+                result = WithProgress(ctx, p => Trainer.Resume(runDir, Apply, p, signal));
+            else
             {
-                TrainResult result;
-                if (pr.GetValue(resume) is { } runDir)
-                    result = WithProgress(ctx, p => Trainer.Resume(runDir, Apply, p, cts.Token));
-                else
-                {
-                    var ignored = new List<string>();
-                    var o = pr.GetValue(config) is { } cfg ? TrainConfigReader.Read(cfg, ignored) : new TrainOptions();
-                    foreach (var key in ignored) ctx.Err.WriteLine($"note: config key '{key}' has no meaning here and is ignored");
-                    o = Apply(o);
-                    result = WithProgress(ctx, p => Trainer.Run(o, p, cts.Token));
-                }
-                ctx.Out.WriteLine(result.Interrupted
-                    ? $"interrupted after {result.EpochsDone} epoch(s); continue with: cryosphere train --resume {result.RunDir}"
-                    : $"trained {result.EpochsDone} epochs; run folder {result.RunDir}");
-                return result.Interrupted ? 130 : 0;
+                var ignored = new List<string>();
+                var o = pr.GetValue(config) is { } cfg ? TrainConfigReader.Read(cfg, ignored) : new TrainOptions();
+                foreach (var key in ignored) ctx.Err.WriteLine($"note: config key '{key}' has no meaning here and is ignored");
+                o = Apply(o);
+                result = WithProgress(ctx, p => Trainer.Run(o, p, signal));
             }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
-        });
-        return cmd;
+            ctx.Out.WriteLine(result.Interrupted
+                ? $"interrupted after {result.EpochsDone} epoch(s); continue with: cryosphere train --resume {result.RunDir}"
+                : $"trained {result.EpochsDone} epochs; run folder {result.RunDir}");
+            return result.Interrupted ? 130 : 0;
+        }
     }
 
     private static TrainResult WithProgress(CliContext ctx, Func<IProgress<TrainProgress>, TrainResult> run)
