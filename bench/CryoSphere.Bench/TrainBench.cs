@@ -112,11 +112,9 @@ internal sealed class TrainBench : IBenchmark
         using var setup = TrainingSetup.Create(o);
         int seed = o.Seed ?? 1;
         manual_seed(seed);
-        using var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.Grid.N, setup.Data.Count));
-        model.to(setup.Device);
-        var netGroup = new Adam.ParamGroup(model.NetworkParameters(), new Adam.Options { LearningRate = o.LearningRate });
-        var segGroup = new Adam.ParamGroup(model.SegmentationParameters(), new Adam.Options { LearningRate = o.LearningRateSegmentation ?? o.LearningRate });
-        using var optimizer = optim.Adam([netGroup, segGroup], o.LearningRate);
+        using var model = ModelFactory.Build(o, setup);
+        var (optimizer, _, _) = ModelFactory.Optimizer(model, o);
+        using var optimizerScope = optimizer;
         using var gen = new Generator((ulong)seed, setup.Device);
         var objective = new BatchObjective(setup, model, setup.EstimateImageStatistics(seed));
         var loader = new CryoSphere.Data.BatchLoader(setup.Data, o.BatchSize, seed, setup.Subset);
@@ -187,10 +185,9 @@ internal sealed class TrainBench : IBenchmark
         using var setup = TrainingSetup.Create(o);
         int seed = o.Seed ?? 1;
         manual_seed(seed);
-        using var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.Grid.N, setup.Data.Count));
-        var netGroup = new Adam.ParamGroup(model.NetworkParameters(), new Adam.Options { LearningRate = o.LearningRate });
-        var segGroup = new Adam.ParamGroup(model.SegmentationParameters(), new Adam.Options { LearningRate = o.LearningRateSegmentation ?? o.LearningRate });
-        using var optimizer = optim.Adam([netGroup, segGroup], o.LearningRate);
+        using var model = ModelFactory.Build(o, setup);
+        var (optimizer, _, _) = ModelFactory.Optimizer(model, o);
+        using var optimizerScope = optimizer;
         using var gen = new Generator((ulong)seed, setup.Device);
         var objective = new BatchObjective(setup, model, setup.EstimateImageStatistics(seed));
         var loader = new CryoSphere.Data.BatchLoader(setup.Data, o.BatchSize, seed, setup.Subset);

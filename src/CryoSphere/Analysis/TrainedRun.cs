@@ -42,8 +42,7 @@ public sealed class TrainedRun : IDisposable
         var setup = TrainingSetup.Create(o, needImages);
         try
         {
-            var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.EncoderSide, setup.Data.Count));
-            model.to(setup.Device);
+            var model = ModelFactory.Build(o, setup);
             var meta = Checkpoint.Load(ckpt, model);
             model.eval();
             return new TrainedRun(folder, o, setup, model, meta, ckpt);

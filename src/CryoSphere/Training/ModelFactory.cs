@@ -1,4 +1,6 @@
 using CryoSphere.Model;
+using TorchSharp;
+using TorchSharp.Modules;
 
 namespace CryoSphere.Training;
 
@@ -16,6 +18,22 @@ public static class ModelFactory
             Amortized = o.Amortized,
             ImageCount = imageCount,
         };
+    }
+
+    /// <summary>The VAE for a run's setup, on its device (the encoder sized to <see cref="TrainingSetup.EncoderSide"/>).</summary>
+    public static VaeModel Build(TrainOptions o, TrainingSetup setup)
+    {
+        var model = new VaeModel(Options(o, setup.Structure, setup.EncoderSide, setup.Data.Count));
+        model.to(setup.Device);
+        return model;
+    }
+
+    /// <summary>Adam with two parameter groups (networks; segmentation) and their learning rates.</summary>
+    public static (Adam Optimizer, Adam.ParamGroup Networks, Adam.ParamGroup Segmentation) Optimizer(VaeModel model, TrainOptions o)
+    {
+        var net = new Adam.ParamGroup(model.NetworkParameters(), new Adam.Options { LearningRate = o.LearningRate });
+        var seg = new Adam.ParamGroup(model.SegmentationParameters(), new Adam.Options { LearningRate = o.LearningRateSegmentation ?? o.LearningRate });
+        return (torch.optim.Adam([net, seg], o.LearningRate), net, seg);
     }
 
     /// <summary>Maps each configured part to [start, end) in the structure's global residue order.</summary>

@@ -63,11 +63,9 @@ public static class Trainer
         else folder.AppendLog($"resuming from {checkpoint}");
 
         torch.manual_seed(seed);
-        using var model = new VaeModel(ModelFactory.Options(o, setup.Structure, setup.EncoderSide, setup.Data.Count));
-        model.to(setup.Device);
-        var netGroup = new Adam.ParamGroup(model.NetworkParameters(), new Adam.Options { LearningRate = o.LearningRate });
-        var segGroup = new Adam.ParamGroup(model.SegmentationParameters(), new Adam.Options { LearningRate = o.LearningRateSegmentation ?? o.LearningRate });
-        using var optimizer = optim.Adam([netGroup, segGroup], o.LearningRate);
+        using var model = ModelFactory.Build(o, setup);
+        var (optimizer, netGroup, segGroup) = ModelFactory.Optimizer(model, o);
+        using var optimizerScope = optimizer;
         using var gen = new Generator((ulong)seed, setup.Device);
 
         CheckpointMeta meta;
