@@ -11,6 +11,7 @@ internal static class Program
         new MrcRandomBench(),
         new LearnBench(),
         new OracleBench(),
+        new PanelBench(),
         new SimulateBench(),
         new TrainBench(),
     ];

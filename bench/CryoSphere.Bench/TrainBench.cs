@@ -131,7 +131,7 @@ internal sealed class TrainBench : IBenchmark
                 using var _ = hb;
                 if (done >= steps) break;
                 t.Recording = done >= WarmupSteps;
-                var w = LossWeights.At(o, grid.N, epoch, (double)b++ / loader.BatchesPerEpoch);
+                var w = LossWeights.At(new TrainingBudget(o, loader.BatchesPerEpoch), grid.N, epoch, (double)b++ / loader.BatchesPerEpoch);
                 var stepClock = Stopwatch.StartNew();
                 using (NativeCallGuard.Enter())
                 {
@@ -200,7 +200,7 @@ internal sealed class TrainBench : IBenchmark
             {
                 using var _ = hb;
                 if (done >= steps) break;
-                var w = LossWeights.At(o, setup.Grid.N, epoch, 0.5);
+                var w = LossWeights.At(new TrainingBudget(o, loader.BatchesPerEpoch), setup.Grid.N, epoch, 0.5);
                 if (!loaderOnly)
                 using (guard ? NativeCallGuard.Enter() : default)
                 using (var scope = NewDisposeScope())

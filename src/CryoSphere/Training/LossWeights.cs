@@ -9,12 +9,16 @@ public sealed record LossWeights(double KlLatent, double KlSegMean, double KlSeg
     /// <summary>Default KL(z) weight per nat is this over N² (N = the side of the images the model sees).</summary>
     public const double KlLatentPerPixel = 4.0;
 
-    public static LossWeights At(TrainOptions o, int imageSide, int epoch, double progress)
+    /// <summary>Weights at <paramref name="epoch"/> (0-based) plus <paramref name="progress"/> ∈ [0, 1] of it.</summary>
+    public static LossWeights At(TrainingBudget budget, int imageSide, int epoch, double progress)
     {
+        var o = budget.Options;
         double V(LossTermOptions t, double fallback)
         {
             var kind = BetaSchedule.ParseKind(t.Schedule);
-            return new BetaSchedule(kind, t.Beta ?? fallback, o.Epochs, t.M, t.R).Value(epoch, progress);
+            // A linear ramp without M lasts RampSteps optimiser steps, whatever the dataset's size (TrainingBudget).
+            double? m = t.M ?? (kind == ScheduleKind.Linear ? budget.RampEpochs : null);
+            return new BetaSchedule(kind, t.Beta ?? fallback, o.Epochs, m, t.R).Value(epoch, progress);
         }
         // KL(z) per nat against a correlation in [−1, 1]: 4/N² (docs/training-defaults.md); 8/N² collapsed the latent.
         double klDefault = KlLatentPerPixel / ((double)imageSide * imageSide);

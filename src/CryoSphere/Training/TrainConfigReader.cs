@@ -68,6 +68,10 @@ public static class TrainConfigReader
                 case "amortized": o = o with { Amortized = Bool(path, ctx, node) ?? true }; break;
                 case "N_images": o = o with { NImages = Int(path, ctx, node) }; break;
                 case "N_epochs": o = o with { Epochs = Int(path, ctx, node) ?? o.Epochs }; break;
+                case "stop_on_plateau": o = o with { StopOnPlateau = Bool(path, ctx, node) ?? o.StopOnPlateau }; break;
+                case "min_steps": o = o with { MinSteps = Int(path, ctx, node) ?? o.MinSteps }; break;
+                case "plateau_tolerance": o = o with { PlateauTolerance = Dbl(path, ctx, node) ?? o.PlateauTolerance }; break;
+                case "ramp_steps": o = o with { RampSteps = Int(path, ctx, node) ?? o.RampSteps }; break;
                 case "batch_size": o = o with { BatchSize = Int(path, ctx, node) ?? o.BatchSize }; break;
                 case "epsilon_kl": o = o with { EpsilonKl = Dbl(path, ctx, node) ?? o.EpsilonKl }; break;
                 case "seed": o = o with { Seed = Int(path, ctx, node) }; break;

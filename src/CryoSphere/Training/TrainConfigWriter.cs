@@ -55,6 +55,10 @@ public static class TrainConfigWriter
         Kv(w, 0, "amortized", B(o.Amortized));
         Kv(w, 0, "N_images", N(o.NImages));
         Kv(w, 0, "N_epochs", N(o.Epochs));
+        Kv(w, 0, "stop_on_plateau", B(o.StopOnPlateau));
+        Kv(w, 0, "min_steps", N(o.MinSteps));
+        Kv(w, 0, "plateau_tolerance", N(o.PlateauTolerance));
+        Kv(w, 0, "ramp_steps", N(o.RampSteps));
         Kv(w, 0, "batch_size", N(o.BatchSize));
         Kv(w, 0, "epsilon_kl", N(o.EpsilonKl));
         Kv(w, 0, "seed", N(o.Seed));

@@ -53,7 +53,16 @@ public sealed record TrainOptions
     // --- optimisation ---
     /// <summary>Use only the first N images (null = all).</summary>
     public int? NImages { get; init; }
-    public int Epochs { get; init; } = 40;
+    /// <summary>The most epochs; with <see cref="StopOnPlateau"/> training usually stops earlier (<see cref="TrainingBudget"/>).</summary>
+    public int Epochs { get; init; } = 400;
+    /// <summary>Stop when the correlation has plateaued (after <see cref="MinSteps"/>); false = train exactly <see cref="Epochs"/> epochs.</summary>
+    public bool StopOnPlateau { get; init; } = true;
+    /// <summary>Optimiser steps before the plateau rule may stop the run.</summary>
+    public int MinSteps { get; init; } = 3000;
+    /// <summary>Plateau: the last quarter of the steps improved the correlation by less than this fraction of its total improvement.</summary>
+    public double PlateauTolerance { get; init; } = 0.05;
+    /// <summary>Steps of a linear loss-weight ramp (KL(z) by default; at most half the run) when the schedule gives no M.</summary>
+    public int RampSteps { get; init; } = 1500;
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 3e-4;
     /// <summary>Segmentation learning rate; null = same as <see cref="LearningRate"/>.</summary>

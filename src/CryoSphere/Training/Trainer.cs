@@ -40,6 +40,9 @@ public static class Trainer
         if (o.OutDir is null) throw new InputException("no output folder: give --out");
         if (o.Epochs < 1) throw new InputException($"epochs must be at least 1 (got {o.Epochs})");
         if (o.BatchSize < 1) throw new InputException($"batch size must be at least 1 (got {o.BatchSize})");
+        if (o.MinSteps < 0) throw new InputException($"min_steps must be at least 0 (got {o.MinSteps})");
+        if (o.RampSteps < 1) throw new InputException($"ramp_steps must be at least 1 (got {o.RampSteps})");
+        if (!(o.PlateauTolerance >= 0 && o.PlateauTolerance < 1)) throw new InputException($"plateau_tolerance must be in [0, 1) (got {o.PlateauTolerance})");
         int seed = o.Seed ?? Random.Shared.Next(1, int.MaxValue);
         o = o with { Seed = seed };
         var folder = new RunFolder(o.OutDir);
@@ -83,6 +86,7 @@ public static class Trainer
         var metrics = new MetricsLog(folder.Metrics);
         metrics.TruncateFrom(meta.Epoch + 1);
         int nb = loader.BatchesPerEpoch;
+        var budget = new TrainingBudget(o, nb);
         var clock = Stopwatch.StartNew();
         double elapsedBefore = meta.ElapsedSeconds;
         int skipped = meta.SkippedSteps;
@@ -90,7 +94,9 @@ public static class Trainer
         string? lastCheckpoint = checkpoint;
         long imagesThisSession = 0;
 
-        for (int epoch = meta.Epoch; epoch < o.Epochs; epoch++)
+        bool converged = budget.Converged(CorrelationHistory(metrics));
+        if (converged) folder.AppendLog($"already converged after epoch {meta.Epoch}: nothing to do (stop_on_plateau: false to train on)");
+        for (int epoch = meta.Epoch; epoch < o.Epochs && !converged; epoch++)
         {
             double decay = Math.Pow(o.SchedulerDecay, o.SchedulerMilestones.Count(m => m <= epoch));
             netGroup.LearningRate = o.LearningRate * decay;
@@ -114,7 +120,7 @@ public static class Trainer
                     folder.AppendLog($"interrupted in epoch {epoch + 1} before batch {b + 1}/{nb}: checkpoint {Path.GetFileName(p)}");
                     return new TrainResult(folder.Root, epoch, true, metrics.Rows);
                 }
-                var w = LossWeights.At(o, setup.Grid.N, epoch, (double)b / nb);
+                var w = LossWeights.At(budget, setup.Grid.N, epoch, (double)b / nb);
                 using (NativeCallGuard.Enter())
                 using (var scope = NewDisposeScope())
                 {
@@ -166,13 +172,15 @@ public static class Trainer
                 imagesThisSession += hb.Count;
                 b++;
                 double ips = imagesThisSession / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                double remainingImages = (double)(o.Epochs - epoch - 1) * loader.ParticleCount + (double)(nb - b) / nb * loader.ParticleCount;
-                progress?.Report(new TrainProgress(epoch + 1, o.Epochs, b, nb, Mean(sums, "loss", images), Mean(sums, "corr", images),
+                // With the plateau rule the end is not known in advance: estimate up to the minimum budget, then one epoch at a time.
+                int plannedEpochs = o.StopOnPlateau ? Math.Min(o.Epochs, Math.Max(budget.MinEpochs, epoch + 1)) : o.Epochs;
+                double remainingImages = (double)(plannedEpochs - epoch - 1) * loader.ParticleCount + (double)(nb - b) / nb * loader.ParticleCount;
+                progress?.Report(new TrainProgress(epoch + 1, plannedEpochs, b, nb, Mean(sums, "loss", images), Mean(sums, "corr", images),
                     ips, clock.Elapsed, TimeSpan.FromSeconds(remainingImages / Math.Max(ips, 1e-9)), false));
             }
 
             // End of epoch: metrics row, checkpoint, pruning.
-            var wEnd = LossWeights.At(o, setup.Grid.N, epoch, 1.0);
+            var wEnd = LossWeights.At(budget, setup.Grid.N, epoch, 1.0);
             double secs = epochClock.Elapsed.TotalSeconds;
             var row = new Dictionary<string, double> { ["epoch"] = epoch + 1 };
             foreach (var k in new[] { "loss", "corr", "kl_latent", "kl_seg_mean", "kl_seg_std", "kl_seg_prop", "continuity", "clash", "l2" })
@@ -196,13 +204,17 @@ public static class Trainer
             folder.SetLatest(ckpt);
             lastCheckpoint = ckpt;
             folder.Prune(o.KeepCheckpoints);
+            converged = budget.Converged(CorrelationHistory(metrics));
             folder.AppendLog($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
-            progress?.Report(new TrainProgress(epoch + 1, o.Epochs, nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,
+            if (converged) folder.AppendLog($"correlation plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6)");
+            progress?.Report(new TrainProgress(epoch + 1, converged ? epoch + 1 : Math.Min(o.Epochs, Math.Max(budget.MinEpochs, epoch + 2)), nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,
                 null, true, $"epoch {epoch + 1}: loss {row["loss"]:F5}, corr {row["corr"]:F4}"));
         }
         folder.AppendLog("training finished");
-        return new TrainResult(folder.Root, o.Epochs, false, metrics.Rows);
+        return new TrainResult(folder.Root, metrics.Rows.Count, false, metrics.Rows);
     }
+
+    private static List<double> CorrelationHistory(MetricsLog metrics) => metrics.Rows.Select(r => r["corr"]).ToList();
 
     private static CheckpointMeta Meta(CheckpointMeta basis, int epoch, int batch, Dictionary<string, double> sums, long images, int skipped, double elapsed) =>
         basis with { Epoch = epoch, Batch = batch, PartialSums = new(sums), PartialImages = images, SkippedSteps = skipped, ElapsedSeconds = elapsed };

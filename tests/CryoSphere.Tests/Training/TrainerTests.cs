@@ -81,13 +81,30 @@ public class TrainerTests(TinyDataset data) : IClassFixture<TinyDataset>
     }
 
     [Fact]
+    public void PlateauStopsTheRunAndResumeStopsAtTheSameEpoch()
+    {
+        string dir = Path.Combine(TestData.TempDir("plateau"), "r");
+        var o = data.Options(dir, 60) with { MinSteps = 0, RampSteps = 10, PlateauTolerance = 0.5, KeepCheckpoints = 0 };
+        var full = Trainer.Run(o);
+        Assert.InRange(full.EpochsDone, 3, 59);
+        Assert.Equal(full.EpochsDone, full.Metrics.Count);
+        Assert.Contains("plateaued", File.ReadAllText(Path.Combine(dir, "run.log")));
+        // The rule reads only the metrics: a run that is resumed from an earlier epoch stops at the same one.
+        string dir2 = Path.Combine(TestData.TempDir("plateau2"), "r");
+        Trainer.Run(o with { OutDir = dir2, Epochs = 2 });
+        var resumed = Trainer.Resume(dir2, x => x with { Epochs = 60 });
+        Assert.Equal(full.EpochsDone, resumed.EpochsDone);
+    }
+
+    [Fact]
     public void ReferenceStyleYamlWrittenBySimulateRunsUnchanged()
     {
         string outDir = Path.Combine(TestData.TempDir("cfg"), "run");
-        var r = CliRunner.Run("train", "--config", Path.Combine(data.Dir, "parameters.yaml"), "--out", outDir, "--threads", "1");
+        // Only the budget is overridden (the default trains until the correlation plateaus, far too long for a test).
+        var r = CliRunner.Run("train", "--config", Path.Combine(data.Dir, "parameters.yaml"), "--out", outDir, "--threads", "1", "--epochs", "2");
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("trained", r.Out);
-        Assert.Equal(new TrainOptions().Epochs + 1, File.ReadAllLines(Path.Combine(outDir, "metrics.csv")).Length);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(outDir, "metrics.csv")).Length);
     }
 
     [Fact]

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using CryoSphere.Analysis;
+using CryoSphere.Simulation;
+using CryoSphere.Training;
+
+namespace CryoSphere.Bench;
+
+/// <summary>
+/// The validation panel (issue 9): for each member and seed, simulate (cached), measure the per-image
+/// information ceiling (cached), train with the product's defaults (only the inputs given), and report
+/// |r| of the latent against the truth, r/ceiling, segmentation accuracy, minutes and images/s. Results are
+/// appended to WORK/panel.csv so the panel can be run in parts; the table is printed from that file.
+/// </summary>
+internal sealed class PanelBench : IBenchmark
+{
+    public string Name => "panel";
+    public string Usage => "[--work DIR --only a,b --seeds 1,2,3 --slow true --threads 2 --ceiling-images 500 --table-only true] (members: "
+        + string.Join(", ", PanelMembers.All.Select(m => m.Name)) + ")";
+
+    public int Run(BenchArgs a)
+    {
+        string work = Path.GetFullPath(a.String("work") ?? Path.Combine(Path.GetTempPath(), "cryosphere-panel"));
+        string shared = Path.Combine(FindShared(), "structures");
+        var only = a.String("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var seeds = (a.String("seeds") ?? "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        bool slow = a.String("slow") == "true";
+        var members = PanelMembers.All.Where(m => only is null ? slow || !m.Slow : only.Contains(m.Name)).ToList();
+        if (only is not null && members.Count != only.Length)
+            throw new ArgumentException($"unknown member in --only; members: {string.Join(", ", PanelMembers.All.Select(m => m.Name))}");
+        string csv = Path.Combine(work, "panel.csv");
+        if (a.String("table-only") != "true")
+            foreach (var m in members)
+                foreach (int seed in seeds)
+                    RunOne(m, seed, shared, work, csv, a.Int("threads", 2), a.Int("ceiling-images", 500));
+        PanelTable.Print(csv);
+        return 0;
+    }
+
+    private static void RunOne(PanelMember m, int seed, string shared, string work, string csv, int threads, int ceilingImages)
+    {
+        string dir = Path.Combine(work, m.Name, $"seed{seed}");
+        string sim = Path.Combine(dir, "sim"), run = Path.Combine(dir, "run");
+        if (!File.Exists(Path.Combine(sim, "simulation.json")))
+        {
+            var r = Simulator.Run(m.Make(shared, sim, seed));
+            Console.WriteLine($"[{m.Name} seed {seed}] simulated {r.Images} images, SNR {r.RealisedSnr:F4}");
+        }
+        double ceiling = PanelCeiling.Cached(sim, ceilingImages);
+        if (Directory.Exists(run)) Directory.Delete(run, true);
+        var o = new TrainOptions
+        {
+            BaseStructurePath = Path.Combine(sim, "base.pdb"), ParticlesPath = Path.Combine(sim, "particles.star"),
+            OutDir = run, Seed = seed, Threads = threads, KeepCheckpoints = 1,
+        };
+        var clock = Stopwatch.StartNew();
+        var result = Trainer.Run(o);
+        double minutes = clock.Elapsed.TotalMinutes;
+        using var tr = TrainedRun.Open(run);
+        var z = tr.LatentMeans();
+        var (_, hard, _) = tr.Segmentation();
+        var mr = MotionRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, hard, sim);
+        var last = result.Metrics[^1];
+        double ips = result.Metrics.Average(row => row["images_per_s"]);
+        var row = new PanelRow(m.Name, seed, ceiling, Math.Abs(mr.PearsonPc1), mr.BestAbsPearson, mr.SegmentationAccuracy,
+            result.EpochsDone, minutes, ips, last["kl_latent"]);
+        PanelTable.Append(csv, row);
+        Console.WriteLine($"[{m.Name} seed {seed}] |r| PC1 {row.AbsR:F3} (best {row.BestR:F3}), ceiling {ceiling:F3}, seg {row.Segmentation:F3}, {minutes:F1} min");
+    }
+
+    private static string FindShared()
+    {
+        if (Environment.GetEnvironmentVariable("CRYOSPHERE_SHARED_DATA") is { Length: > 0 } env) return env;
+        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+        {
+            string c = Path.Combine(d.FullName, "shared", "data");
+            if (Directory.Exists(c)) return c;
+        }
+        throw new ArgumentException("cannot find shared/data above the current folder; set CRYOSPHERE_SHARED_DATA");
+    }
+}

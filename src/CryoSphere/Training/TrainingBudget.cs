@@ -1,0 +1,50 @@
+namespace CryoSphere.Training;
+
+/// <summary>
+/// How long a run trains, counted in optimiser steps so that it does not depend on the dataset's size
+/// (docs/training-defaults.md §6). The KL(z) ramp lasts <see cref="TrainOptions.RampSteps"/> steps (at most
+/// half the run); after <see cref="TrainOptions.MinSteps"/> steps, and when <see cref="TrainOptions.StopOnPlateau"/>
+/// is on, training stops at the end of the first epoch where the correlation improved by less than
+/// <see cref="TrainOptions.PlateauTolerance"/> of its total improvement over the last quarter of the steps;
+/// otherwise it stops after <see cref="TrainOptions.Epochs"/> epochs.
+/// </summary>
+public sealed class TrainingBudget
+{
+    public TrainOptions Options { get; }
+
+    /// <summary>Optimiser steps per epoch (batches of the particles used).</summary>
+    public int StepsPerEpoch { get; }
+
+    public TrainingBudget(TrainOptions options, int stepsPerEpoch)
+    {
+        if (stepsPerEpoch < 1) throw new ArgumentOutOfRangeException(nameof(stepsPerEpoch));
+        Options = options;
+        StepsPerEpoch = stepsPerEpoch;
+    }
+
+    /// <summary>The most epochs the run may take.</summary>
+    public int MaxEpochs => Options.Epochs;
+
+    /// <summary>Epochs of the default linear KL(z) ramp: <see cref="TrainOptions.RampSteps"/> steps, at most half the run, at least one step.</summary>
+    public double RampEpochs =>
+        Math.Max(1.0, Math.Min(Options.RampSteps, Options.Epochs * (double)StepsPerEpoch / 2)) / StepsPerEpoch;
+
+    /// <summary>Epochs before the plateau rule may stop the run: at least <see cref="TrainOptions.MinSteps"/> steps and the whole ramp.</summary>
+    public int MinEpochs => (int)Math.Ceiling(Math.Max(Options.MinSteps / (double)StepsPerEpoch, RampEpochs));
+
+    /// <summary>
+    /// Whether to stop after the epoch whose row is the last of <paramref name="corr"/> (the epoch means of the
+    /// correlation loss, first epoch first; lower is better). Depends only on the metrics, so a resumed run
+    /// stops where an uninterrupted one would.
+    /// </summary>
+    public bool Converged(IReadOnlyList<double> corr)
+    {
+        int e = corr.Count;
+        if (!Options.StopOnPlateau || e < Math.Max(MinEpochs, 3)) return false;
+        int start = Math.Min(e - 2, (int)Math.Floor(0.75 * e)); // 1-based epoch at 75% of the steps, ≥ 2 epochs back
+        double total = corr[0] - corr[e - 1];
+        double recent = corr[start - 1] - corr[e - 1];
+        if (!(total > 0)) return false; // not learning at all yet: keep going to the cap
+        return recent <= Options.PlateauTolerance * total;
+    }
+}

@@ -1,0 +1,71 @@
+using CryoSphere.Training;
+
+namespace CryoSphere.Tests.Training;
+
+public class TrainingBudgetTests
+{
+    private static TrainOptions O(int minSteps = 0, double tol = 0.05, bool stop = true, int epochs = 400, int ramp = 1500) =>
+        new() { MinSteps = minSteps, PlateauTolerance = tol, StopOnPlateau = stop, Epochs = epochs, RampSteps = ramp };
+
+    /// <summary>corr(e) = −a·(1 − exp(−e/τ)): the first epoch E where the last quarter improved by ≤ 5% of the total.</summary>
+    private static int ExpectedStop(double tau, int minEpochs)
+    {
+        double C(int e) => -(1 - Math.Exp(-e / tau));
+        for (int e = Math.Max(minEpochs, 3); ; e++)
+        {
+            int start = Math.Min(e - 2, (int)Math.Floor(0.75 * e));
+            if (C(start) - C(e) <= 0.05 * (C(1) - C(e))) return e;
+        }
+    }
+
+    [Theory]
+    [InlineData(3.0)]
+    [InlineData(10.0)]
+    [InlineData(40.0)]
+    public void StopsWhereTheLastQuarterGainsUnderTheTolerance(double tau)
+    {
+        var budget = new TrainingBudget(O(ramp: 1), 10);
+        var corr = new List<double>();
+        int stop = -1;
+        for (int e = 1; e <= 2000 && stop < 0; e++)
+        {
+            corr.Add(-(1 - Math.Exp(-e / tau)));
+            if (budget.Converged(corr)) stop = e;
+        }
+        Assert.Equal(ExpectedStop(tau, 0), stop);
+        // Slower learning trains longer: the rule adapts to the curve, not to a fixed count.
+        Assert.True(stop > 2 * tau, $"stopped at {stop} for τ = {tau}");
+    }
+
+    [Fact]
+    public void NeverStopsBeforeTheMinimumStepsOrTheRamp()
+    {
+        var flat = Enumerable.Repeat(-0.5, 100).ToList();
+        flat[0] = -0.4;
+        var budget = new TrainingBudget(O(minSteps: 500, ramp: 300), 20); // 25 epochs minimum
+        Assert.Equal(25, budget.MinEpochs);
+        Assert.False(budget.Converged(flat.Take(24).ToList()));
+        Assert.True(budget.Converged(flat.Take(25).ToList()));
+        var longRamp = new TrainingBudget(O(minSteps: 0, ramp: 1000), 20); // ramp 50 epochs
+        Assert.Equal(50, longRamp.MinEpochs);
+        Assert.False(longRamp.Converged(flat.Take(49).ToList()));
+    }
+
+    [Fact]
+    public void OffMeansTheCapOnlyAndNoLearningMeansKeepGoing()
+    {
+        var flat = Enumerable.Repeat(-0.5, 50).ToList();
+        flat[0] = -0.4;
+        Assert.False(new TrainingBudget(O(stop: false), 10).Converged(flat));
+        var worse = Enumerable.Range(0, 50).Select(e => -0.5 + 0.001 * e).ToList();
+        Assert.False(new TrainingBudget(O(), 10).Converged(worse));
+    }
+
+    [Fact]
+    public void RampIsCountedInStepsAndAtMostHalfTheRun()
+    {
+        Assert.Equal(15.0, new TrainingBudget(O(ramp: 1500), 100).RampEpochs, 10); // 1,500 steps of 100
+        Assert.Equal(150.0, new TrainingBudget(O(ramp: 1500), 10).RampEpochs, 10);
+        Assert.Equal(15.0, new TrainingBudget(O(ramp: 1500, epochs: 30), 24).RampEpochs, 10); // short explicit run: half of it
+    }
+}
