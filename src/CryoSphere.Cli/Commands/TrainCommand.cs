@@ -15,7 +15,8 @@ internal static class TrainCommand
         var datadir = new Option<string?>("--datadir") { Description = "Folder the image paths are relative to." };
         var outDir = new Option<string?>("--out") { Description = "Run folder to create." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder." };
-        var epochs = new Option<int?>("--epochs") { Description = "Number of epochs (N_epochs)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Most epochs (N_epochs); training stops earlier when the correlation plateaus." };
+        var plateau = new Option<bool?>("--stop-on-plateau") { Description = "true (default): stop when the correlation plateaus; false: train exactly --epochs." };
         var batch = new Option<int?>("--batch-size") { Description = "Images per batch." };
         var segments = new Option<int?>("--segments") { Description = "Segments of a whole-protein segmentation (N_segm)." };
         var latent = new Option<int?>("--latent-dim") { Description = "Latent dimension." };
@@ -28,7 +29,7 @@ internal static class TrainCommand
         var seed = new Option<int?>("--seed") { Description = "Random seed." };
         var keep = new Option<int?>("--keep") { Description = "Keep the newest K epoch checkpoints (0 = all)." };
         var cmd = new Command("train", "Train the VAE with learned segmentation on particle images.")
-        { config, structure, particles, datadir, outDir, resume, epochs, batch, segments, latent, lr, lrSeg, downsample, nImages, device, threads, seed, keep };
+        { config, structure, particles, datadir, outDir, resume, epochs, plateau, batch, segments, latent, lr, lrSeg, downsample, nImages, device, threads, seed, keep };
         // Run on a worker so the action returns an unfinished task: System.CommandLine then listens for termination signals.
         cmd.SetAction((pr, signal) => Task.Run(() => Execute(pr, signal), CancellationToken.None));
         return cmd;
@@ -42,6 +43,7 @@ internal static class TrainCommand
                 if (pr.GetValue(datadir) is { } d) o = o with { DataDir = d };
                 if (pr.GetValue(outDir) is { } od) o = o with { OutDir = od };
                 if (pr.GetValue(epochs) is { } e) o = o with { Epochs = e };
+                if (pr.GetValue(plateau) is { } sp) o = o with { StopOnPlateau = sp };
                 if (pr.GetValue(batch) is { } b) o = o with { BatchSize = b };
                 if (pr.GetValue(segments) is { } k)
                 {

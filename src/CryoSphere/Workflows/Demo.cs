@@ -46,11 +46,12 @@ public static class Demo
         };
         var simResult = Simulator.Run(so, ct: ct);
 
-        stage($"training {o.Epochs} epochs with the default settings");
         var to = TrainConfigReader.Read(Path.Combine(sim, "parameters.yaml")) with
         {
-            OutDir = run, Epochs = o.Epochs, Device = o.Device, Threads = o.Threads, Seed = o.Seed,
+            OutDir = run, Device = o.Device, Threads = o.Threads, Seed = o.Seed,
         };
+        if (o.Epochs is { } epochs) to = to with { Epochs = epochs };
+        stage(o.Epochs is { } e ? $"training {e} epochs with the default settings" : "training with the default settings until the correlation plateaus");
         var tr = Trainer.Run(to, trainProgress, ct);
         if (tr.Interrupted) throw new OperationCanceledException();
 

@@ -12,7 +12,8 @@ public sealed record DemoOptions
     public int Images => Quick ? 1500 : 3000;
     public int Npix => 64;
     public double Apix => 2.0;
-    public int Epochs => Quick ? 30 : 60;
+    /// <summary>The quick demo's fixed budget; null = the default budget (until the correlation plateaus).</summary>
+    public int? Epochs => Quick ? 30 : null;
     /// <summary>|r|(latent PC, hinge angle) the run must reach to pass.</summary>
     public double MinAbsR => Quick ? 0.6 : 0.8;
     /// <summary>Fraction of residues whose segment's majority label (moving/fixed) is right.</summary>
