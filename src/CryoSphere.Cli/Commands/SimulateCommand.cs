@@ -90,7 +90,7 @@ internal static class SimulateCommand
             if (r.RealisedSnr is { } snrR)
             {
                 string G(double? v) => v.GetValueOrDefault().ToString("G4", CultureInfo.InvariantCulture);
-                ctx.Out.WriteLine($"realised SNR {G(snrR)} (requested {G(o.Snr)}, {o.SnrConvention} convention), noise sd {r.NoiseSigma:G4}; "
+                ctx.Out.WriteLine($"realised SNR {G(snrR)} (requested {G(o.Snr)}) in the {o.SnrConvention} convention, noise sd {r.NoiseSigma:G4}; "
                     + $"particle-disc SNR {G(r.RealisedSnrParticle)}, whole-image SNR {G(r.RealisedSnrImage)}");
             }
             ctx.Out.WriteLine($"train with: cryosphere train --config {Path.Combine(r.OutDir, "parameters.yaml")} --out RUN");
