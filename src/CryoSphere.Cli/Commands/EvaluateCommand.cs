@@ -42,7 +42,9 @@ internal static class EvaluateCommand
                 CeilingImages = pr.GetValue(ceiling),
                 Distances = pr.GetValue(distance) ?? [],
             };
-            var s = Evaluator.Run(o);
+            var s = o.CeilingImages > 0
+                ? ConsoleProgress.Run(ctx, "information ceiling (images)", o.CeilingImages, p => Evaluator.Run(o, p))
+                : Evaluator.Run(o);
             var inv = CultureInfo.InvariantCulture;
             string F(double v) => v.ToString("F3", inv);
             ctx.Out.WriteLine($"{"FSC resolution at 0.5 (Å)",-34}{F(s.FscResolution05Mean)} ± {F(s.FscResolution05Sd)}  ({s.FscParticles} particles)");

@@ -15,7 +15,8 @@ public static class Evaluator
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static EvaluationSummary Run(EvaluateOptions o)
+    /// <summary>Evaluates and writes summary.json; <paramref name="ceilingProgress"/> follows the ceiling's images (the slow part).</summary>
+    public static EvaluationSummary Run(EvaluateOptions o, IProgress<(int Done, int Total)>? ceilingProgress = null)
     {
         if (o.FscParticles < 1) throw new InputException($"--particles must be at least 1 (got {o.FscParticles})");
         if (o.MaxStructures < 1) throw new InputException($"--max-structures must be at least 1 (got {o.MaxStructures})");
@@ -69,7 +70,7 @@ public static class Evaluator
         WriteFsc(outDir, curves, grid);
 
         // Latent PCs and a linear fit on all of z against each truth coordinate, next to the ceiling.
-        var ceiling = o.CeilingImages > 0 ? InformationCeiling.Compute(o.TruthDir, o.CeilingImages) : null;
+        var ceiling = o.CeilingImages > 0 ? InformationCeiling.Compute(o.TruthDir, o.CeilingImages, progress: ceilingProgress) : null;
         var coords = CoordinateRecovery.Compute(z, n, l, truth, ceiling);
 
         // RMSD to the truth and clashes, over up to MaxStructures particles.

@@ -203,6 +203,7 @@ public static class Simulator
         if (o.Npix < 8) throw new InputException($"--npix must be at least 8 (got {o.Npix})");
         if (!(o.Apix > 0)) throw new InputException($"--apix must be positive (got {o.Apix})");
         if (o.Snr is { } snr && !(snr > 0)) throw new InputException($"--snr must be positive (got {snr}); use --no-noise for clean images");
+        if (o.Hinges is { Length: > 0 } && o.Motion != "hinge") throw new InputException($"--hinge needs --motion hinge (got {o.Motion})");
         if (o.SnrConvention is not ("particle" or "image")) throw new InputException($"--snr-convention '{o.SnrConvention}': use particle or image");
         if (!(o.Sigma > 0)) throw new InputException($"--sigma must be positive (got {o.Sigma})");
         if (o.Ctf && (o.DefocusMin <= 0 || o.DefocusMax < o.DefocusMin)) throw new InputException("--defocus-min/--defocus-max must satisfy 0 < min ≤ max (Å)");
