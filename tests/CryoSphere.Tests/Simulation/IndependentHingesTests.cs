@@ -103,10 +103,11 @@ public class IndependentHingesTests
     }
 
     [Fact]
-    public void HingeWithSelectOrStatesIsOneLine()
+    public void HingeWithSelectStatesOrAnotherMotionIsOneLine()
     {
         CliRunner.AssertOneLineError(Simulate("--hinge", Lid, "--select", "A:30-59", "--n-images", "2").Result, "--hinge");
         CliRunner.AssertOneLineError(Simulate("--hinge", Lid, "--hinge", Nmp, "--states", "0,10", "--n-images", "2").Result, "--states");
+        CliRunner.AssertOneLineError(Simulate("--motion", "interpolate", "--structure-end", Ake, "--hinge", Lid, "--n-images", "2").Result, "--motion hinge");
     }
 
     /// <summary>Rotation (degrees, right-hand about first → second residue) that takes the selection's centroid from base to moved.</summary>
