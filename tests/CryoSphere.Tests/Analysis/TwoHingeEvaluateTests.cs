@@ -7,7 +7,9 @@ namespace CryoSphere.Tests.Analysis;
 /// <summary>evaluate on a simulation with two independent hinges (a two-dimensional truth), after a tiny training run.</summary>
 public class TwoHingeEvaluateTests
 {
+    // Trains a (tiny) run: about 15 s alone, more on a busy machine.
     [Fact]
+    [Trait("Category", "Slow")]
     public void EveryTruthCoordinateGetsItsPcLinearFitAndCeiling()
     {
         string root = TestData.TempDir("twohinge");
