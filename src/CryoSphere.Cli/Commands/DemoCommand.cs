@@ -35,6 +35,8 @@ internal static class DemoCommand
             ctx.Out.WriteLine();
             ctx.Out.WriteLine("  measure                                   value      pass mark");
             ctx.Out.WriteLine($"  |r| latent PC vs hinge angle              {r.AbsR.ToString("0.000", inv),-10} ≥ {r.MinAbsR.ToString("0.00", inv)}");
+            if (r.CeilingR is { } ceil)
+                ctx.Out.WriteLine($"  information ceiling r (|r| / ceiling)     {ceil.ToString("0.000", inv),-10} ({(r.AbsR / ceil).ToString("0.00", inv)})");
             ctx.Out.WriteLine($"  residues in correctly labelled segments   {r.SegmentationAccuracy?.ToString("0.000", inv),-10} ≥ {r.MinSegmentationAccuracy.ToString("0.00", inv)}");
             ctx.Out.WriteLine($"  segments found (moving domains)           {r.SegmentsFound} ({r.SegmentsMoving})");
             ctx.Out.WriteLine($"  FSC to truth at 0.5 / 0.143               {r.Fsc05.ToString("0.0", inv)} / {r.Fsc0143.ToString("0.0", inv)} Å");

@@ -16,8 +16,18 @@ internal static class EvaluateCommand
         var maxStructures = new Option<int>("--max-structures") { Description = "Most structures for RMSD and clash counts.", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the particle sample.", DefaultValueFactory = _ => 1 };
         var device = new Option<string?>("--device") { Description = "auto | cpu | cuda." };
-        var cmd = new Command("evaluate", "Compare an analysis with the ground truth of a simulation (FSC, PC correlation, RMSD, clashes).")
-        { analysis, truth, outDir, particles, maxStructures, seed, device };
+        var ceiling = new Option<int>("--ceiling-images")
+        {
+            Description = "Images scored for the information ceiling (best-fitting true state per image, given its true pose and CTF); 0 skips it.",
+            DefaultValueFactory = _ => 500,
+        };
+        var distance = new Option<string[]>("--distance")
+        {
+            Description = "Centroid distance between two residue selections' Cα, predicted vs true per particle: SEL1/SEL2, e.g. A:1-100/A:150-214 (repeatable).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var cmd = new Command("evaluate", "Compare an analysis with the ground truth of a simulation (FSC, PC correlation vs the information ceiling, RMSD, clashes, distances).")
+        { analysis, truth, outDir, particles, maxStructures, seed, device, ceiling, distance };
         cmd.SetAction(pr =>
         {
             var o = new EvaluateOptions
@@ -29,15 +39,29 @@ internal static class EvaluateCommand
                 MaxStructures = pr.GetValue(maxStructures),
                 Seed = pr.GetValue(seed),
                 Device = pr.GetValue(device),
+                CeilingImages = pr.GetValue(ceiling),
+                Distances = pr.GetValue(distance) ?? [],
             };
-            var s = Evaluator.Run(o);
+            var s = o.CeilingImages > 0
+                ? ConsoleProgress.Run(ctx, "information ceiling (images)", o.CeilingImages, p => Evaluator.Run(o, p))
+                : Evaluator.Run(o);
             var inv = CultureInfo.InvariantCulture;
             string F(double v) => v.ToString("F3", inv);
             ctx.Out.WriteLine($"{"FSC resolution at 0.5 (Å)",-34}{F(s.FscResolution05Mean)} ± {F(s.FscResolution05Sd)}  ({s.FscParticles} particles)");
             ctx.Out.WriteLine($"{"FSC resolution at 0.143 (Å)",-34}{F(s.FscResolution0143Mean)} ± {F(s.FscResolution0143Sd)}");
-            ctx.Out.WriteLine($"{"PC vs " + s.TruthCoordinate + " (Pearson r)",-34}" + string.Join("  ", s.PcCorrelations.Select((r, i) => $"PC{i + 1} {F(r)}")) + $"  best |r| {F(s.BestAbsR)} (PC{s.BestPc})");
+            foreach (var c in s.Coordinates)
+            {
+                ctx.Out.WriteLine($"{"PC vs " + c.Name + " (Pearson r)",-34}" + string.Join("  ", c.PcCorrelations.Select((r, i) => $"PC{i + 1} {F(r)}")) + $"  best |r| {F(c.BestAbsR)} (PC{c.BestPc})");
+                string ceil = c.CeilingR is { } cr ? $"  ceiling r {F(cr)}  |r|/ceiling {(c.RatioToCeiling is { } q ? F(q) : "n/a")}" : "";
+                ctx.Out.WriteLine($"{"  " + c.Name + " from all of z",-34}linear-fit R {F(c.LinearFitR)}{ceil}");
+            }
+            if (s.Ceiling is { } ce)
+                ctx.Out.WriteLine($"{"Information ceiling",-34}{ce.Images} images, {ce.GridPoints} states per image"
+                    + (ce.StateAccuracy is { } acc ? $", state (frame) accuracy {F(acc)}" : ""));
             ctx.Out.WriteLine($"{"Cα RMSD to truth (Å)",-34}mean {F(s.RmsdMean)}  median {F(s.RmsdMedian)}  ({s.RmsdParticles} particles)");
             ctx.Out.WriteLine($"{"Cα clashes per structure",-34}{F(s.ClashesMean)}  (base structure {s.BaseClashes}; {s.ClashStructures} structures)");
+            foreach (var d in s.Distances)
+                ctx.Out.WriteLine($"{"Distance " + d.Pair + " (Å)",-34}r {F(d.PearsonR)}  predicted {F(d.PredictedMean)} ± {F(d.PredictedSd)}  true {F(d.TrueMean)} ± {F(d.TrueSd)}  ({d.Particles} particles; {d.ScatterPng})");
             ctx.Out.WriteLine($"wrote {Path.Combine(o.OutDir ?? o.AnalysisDir, "summary.json")}");
             return 0;
         });

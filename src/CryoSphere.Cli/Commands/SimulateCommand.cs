@@ -14,6 +14,11 @@ internal static class SimulateCommand
         var motion = new Option<string>("--motion") { Description = "hinge | interpolate | trajectory.", DefaultValueFactory = _ => "hinge" };
         var select = new Option<string[]>("--select") { Description = "Hinge: residues that move together, e.g. A:122-159 (repeatable).", AllowMultipleArgumentsPerToken = false };
         var axis = new Option<string?>("--axis") { Description = "Hinge axis through two residues' Cα, e.g. A:118,A:167 (default: the selection's principal axis)." };
+        var hinge = new Option<string[]>("--hinge")
+        {
+            Description = "Hinge with its own angle: \"SELECTION;AXIS;LO,HI\", e.g. \"A:122-159;A:118,A:167;-45,45\" (axis may be empty, range defaults to --angle-range). Repeat for independent hinges (truth columns angle_deg_1, angle_deg_2, …).",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var angleRange = new Option<string?>("--angle-range") { Description = "Hinge angle range a,b in degrees (default 0,30)." };
         var tRange = new Option<string?>("--t-range") { Description = "Interpolation range a,b (default 0,1)." };
         var states = new Option<string?>("--states") { Description = "Discrete states instead of a range: angles, t values or frame numbers, comma-separated." };
@@ -24,6 +29,7 @@ internal static class SimulateCommand
         var npix = new Option<int>("--npix") { Description = "Image side in pixels.", DefaultValueFactory = _ => 64 };
         var apix = new Option<double>("--apix") { Description = "Pixel size, Å.", DefaultValueFactory = _ => 2.0 };
         var snr = new Option<double>("--snr") { Description = "Signal-to-noise ratio (signal variance in the particle disc / noise variance).", DefaultValueFactory = _ => 0.1 };
+        var snrConvention = new Option<string>("--snr-convention") { Description = "particle: signal variance inside the particle disc; image: over the whole clean CTF-corrupted image (cryoDRGN-style).", DefaultValueFactory = _ => "particle" };
         var noNoise = new Option<bool>("--no-noise") { Description = "Clean images." };
         var sigma = new Option<double>("--sigma") { Description = "Gaussian width per residue, Å.", DefaultValueFactory = _ => 2.0 };
         var noCtf = new Option<bool>("--no-ctf") { Description = "No CTF (and no contrast inversion)." };
@@ -40,7 +46,7 @@ internal static class SimulateCommand
         var outDir = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var cmd = new Command("simulate", "Simulate particle images of a moving structure, with ground truth.")
         {
-            structure, chains, motion, select, axis, angleRange, tRange, states, end, traj, weights, n, npix, apix, snr, noNoise,
+            structure, chains, motion, select, hinge, axis, angleRange, tRange, states, end, traj, weights, n, npix, apix, snr, snrConvention, noNoise,
             sigma, noCtf, dfMin, dfMax, astig, kv, cs, ac, posesFrom, shiftMax, seed, truthStructures, outDir,
         };
         cmd.SetAction(pr =>
@@ -53,6 +59,7 @@ internal static class SimulateCommand
                 Chains = pr.GetValue(chains)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                 Motion = m,
                 Selections = pr.GetValue(select) ?? [],
+                Hinges = pr.GetValue(hinge) is { Length: > 0 } h ? h : null,
                 Axis = pr.GetValue(axis),
                 Range = range,
                 States = pr.GetValue(states) is { } st ? Numbers(st, "--states") : null,
@@ -63,6 +70,7 @@ internal static class SimulateCommand
                 Npix = pr.GetValue(npix),
                 Apix = pr.GetValue(apix),
                 Snr = pr.GetValue(noNoise) ? null : pr.GetValue(snr),
+                SnrConvention = pr.GetValue(snrConvention)!,
                 Sigma = pr.GetValue(sigma),
                 Ctf = !pr.GetValue(noCtf),
                 DefocusMin = pr.GetValue(dfMin),
@@ -79,7 +87,12 @@ internal static class SimulateCommand
             };
             var r = ConsoleProgress.Run(ctx, "simulating", o.NImages, p => Simulator.Run(o, p));
             ctx.Out.WriteLine($"wrote {r.Images} images of {o.Npix} px ({r.Residues} residues) to {r.OutDir} in {r.Seconds:F1} s ({r.ImagesPerSecond:F0} images/s)");
-            if (r.RealisedSnr is { } snrR) ctx.Out.WriteLine($"realised SNR {snrR.ToString("G4", CultureInfo.InvariantCulture)} (requested {o.Snr.GetValueOrDefault().ToString("G4", CultureInfo.InvariantCulture)}), noise sd {r.NoiseSigma:G4}");
+            if (r.RealisedSnr is { } snrR)
+            {
+                string G(double? v) => v.GetValueOrDefault().ToString("G4", CultureInfo.InvariantCulture);
+                ctx.Out.WriteLine($"realised SNR {G(snrR)} (requested {G(o.Snr)}) in the {o.SnrConvention} convention, noise sd {r.NoiseSigma:G4}; "
+                    + $"particle-disc SNR {G(r.RealisedSnrParticle)}, whole-image SNR {G(r.RealisedSnrImage)}");
+            }
             ctx.Out.WriteLine($"train with: cryosphere train --config {Path.Combine(r.OutDir, "parameters.yaml")} --out RUN");
             return 0;
         });

@@ -145,14 +145,15 @@ public static class AnalysisPlots
         return Png(plt);
     }
 
-    private static void AddHistogram(Plot plt, double[] v, int bins, string label, Color color)
+    /// <summary>A step-line histogram; <paramref name="range"/> shares bins between overlaid histograms (default: v's own range).</summary>
+    internal static void AddHistogram(Plot plt, double[] v, int bins, string label, Color color, (double Lo, double Hi)? range = null)
     {
         if (v.Length == 0) return;
-        double lo = v.Min(), hi = v.Max();
+        double lo = range?.Lo ?? v.Min(), hi = range?.Hi ?? v.Max();
         if (!(hi > lo)) { hi = lo + 1e-6; lo -= 1e-6; }
         double w = (hi - lo) / bins;
         var counts = new double[bins];
-        foreach (var x in v) counts[Math.Min(bins - 1, (int)((x - lo) / w))]++;
+        foreach (var x in v) counts[Math.Clamp((int)((x - lo) / w), 0, bins - 1)]++;
         var xs = new double[2 * bins + 2];
         var ys = new double[2 * bins + 2];
         xs[0] = lo;
@@ -171,5 +172,5 @@ public static class AnalysisPlots
         s.LegendText = label;
     }
 
-    private static byte[] Png(Plot plt) => plt.GetImage(Width, Height).GetImageBytes(ImageFormat.Png, 100);
+    internal static byte[] Png(Plot plt) => plt.GetImage(Width, Height).GetImageBytes(ImageFormat.Png, 100);
 }

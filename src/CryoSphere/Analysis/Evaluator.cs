@@ -8,16 +8,19 @@ namespace CryoSphere.Analysis;
 
 /// <summary>
 /// <c>cryosphere evaluate</c>: compares an analysis of a run trained on simulated data with the simulation's truth —
-/// FSC of predicted vs true maps, latent PC vs truth coordinate correlation, Cα RMSD and clashes.
+/// FSC of predicted vs true maps, latent PC and linear-fit correlation with each truth coordinate, the information
+/// ceiling those correlations are bounded by, Cα RMSD, clashes and centroid distances between residue selections.
 /// </summary>
 public static class Evaluator
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static EvaluationSummary Run(EvaluateOptions o)
+    /// <summary>Evaluates and writes summary.json; <paramref name="ceilingProgress"/> follows the ceiling's images (the slow part).</summary>
+    public static EvaluationSummary Run(EvaluateOptions o, IProgress<(int Done, int Total)>? ceilingProgress = null)
     {
         if (o.FscParticles < 1) throw new InputException($"--particles must be at least 1 (got {o.FscParticles})");
         if (o.MaxStructures < 1) throw new InputException($"--max-structures must be at least 1 (got {o.MaxStructures})");
+        if (o.CeilingImages < 0) throw new InputException($"--ceiling-images must be 0 (skip) or more (got {o.CeilingImages})");
         if (!Directory.Exists(o.AnalysisDir)) throw new InputException(o.AnalysisDir, "analysis folder not found");
         if (!Directory.Exists(o.TruthDir)) throw new InputException(o.TruthDir, "simulation folder not found");
         var manifest = AnalysisManifest.Read(o.AnalysisDir);
@@ -31,17 +34,19 @@ public static class Evaluator
         var sim = Simulator.ReadOptions(o.TruthDir);
         if (!File.Exists(sim.StructurePath) && !Path.IsPathRooted(sim.StructurePath))
             sim = sim with { StructurePath = Path.Combine(o.TruthDir, sim.StructurePath) };
-        var (coordName, truthCoord) = ReadTruth(Path.Combine(o.TruthDir, "truth.csv"));
-        if (truthCoord.Length != n)
-            throw new InputException(zPath, $"{n} latents but the simulation's truth.csv has {truthCoord.Length} particles");
-        var (_, state) = Simulator.Truth(sim);
+        var truth = TruthTable.Read(Path.Combine(o.TruthDir, "truth.csv"));
+        if (truth.Count != n)
+            throw new InputException(zPath, $"{n} latents but the simulation's truth.csv has {truth.Count} particles");
+        var family = Simulator.TruthFamily(sim);
+        float[] TrueState(int i) => family.State(truth.Row(i));
 
         using var run = TrainedRun.Open(manifest.Run, manifest.Epoch, o.Device, needImages: false);
         if (run.LatentDim != l) throw new InputException(zPath, $"latents have {l} columns but the run's latent dimension is {run.LatentDim}");
         var s = run.Setup.Structure;
         int per = s.Count * 3;
-        if (state(truthCoord[0]).Length != per)
-            throw new InputException(o.TruthDir, $"the simulation's structure has {state(truthCoord[0]).Length / 3} residues, the run's {s.Count}");
+        if (family.Base.Count != s.Count)
+            throw new InputException(o.TruthDir, $"the simulation's structure has {family.Base.Count} residues, the run's {s.Count}");
+        var distances = o.Distances.Select(d => CentroidDistance.Parse(s, d)).ToArray();
 
         var rng = new Random(o.Seed);
         // FSC between predicted and true maps for a sample of particles.
@@ -54,7 +59,7 @@ public static class Evaluator
         for (int j = 0; j < fscIdx.Length; j++)
         {
             var a = Render(run, pred.AsSpan(j * per, per).ToArray(), grid);
-            var b = Render(run, state(truthCoord[fscIdx[j]]), grid);
+            var b = Render(run, TrueState(fscIdx[j]), grid);
             var c = Fsc.Curve(a, b, grid.N);
             curves.Add(c);
             r05.Add(Fsc.Resolution(c, grid.N, grid.Apix, 0.5));
@@ -64,18 +69,16 @@ public static class Evaluator
         Directory.CreateDirectory(outDir);
         WriteFsc(outDir, curves, grid);
 
-        // Latent PCs against the truth coordinate.
-        var pca = Pca.Fit(z, n, l);
-        var pcs = pca.Transform(z, n, l);
-        int npc = Math.Min(3, l);
-        var truthList = truthCoord.ToList();
-        var r = Enumerable.Range(0, npc).Select(k => Statistics.Pearson(Enumerable.Range(0, n).Select(i => pcs[i * l + k]).ToArray(), truthList)).ToArray();
-        int best = Enumerable.Range(0, npc).MaxBy(k => Math.Abs(r[k]));
+        // Latent PCs and a linear fit on all of z against each truth coordinate, next to the ceiling.
+        var ceiling = o.CeilingImages > 0 ? InformationCeiling.Compute(o.TruthDir, o.CeilingImages, progress: ceilingProgress) : null;
+        var coords = CoordinateRecovery.Compute(z, n, l, truth, ceiling);
 
         // RMSD to the truth and clashes, over up to MaxStructures particles.
         var idx = Sample(rng, n, o.MaxStructures);
         var rmsd = new List<double>();
         var clashes = new List<double>();
+        var distTrue = distances.Select(_ => new double[idx.Length]).ToArray();
+        var distPred = distances.Select(_ => new double[idx.Length]).ToArray();
         const int batch = 256;
         for (int b0 = 0; b0 < idx.Length; b0 += batch)
         {
@@ -84,8 +87,14 @@ public static class Evaluator
             for (int j = 0; j < part.Length; j++)
             {
                 var p = c.AsSpan(j * per, per);
-                rmsd.Add(Statistics.Rmsd(p, state(truthCoord[part[j]])));
+                var t = TrueState(part[j]);
+                rmsd.Add(Statistics.Rmsd(p, t));
                 clashes.Add(Clashes.Count(p, s.ChainIds, s.ResidueNumbers));
+                for (int k = 0; k < distances.Length; k++)
+                {
+                    distPred[k][b0 + j] = distances[k].Measure(p);
+                    distTrue[k][b0 + j] = distances[k].Measure(t);
+                }
             }
         }
 
@@ -94,15 +103,21 @@ public static class Evaluator
             Run = manifest.Run,
             Epoch = manifest.Epoch,
             Particles = n,
-            TruthCoordinate = coordName,
+            TruthCoordinate = truth.Names[0],
+            Coordinates = coords,
+            Ceiling = ceiling is null ? null : new CeilingSummary
+            {
+                Images = ceiling.Images, GridPoints = ceiling.GridPoints, R = ceiling.R, StateAccuracy = ceiling.StateAccuracy,
+            },
+            Distances = distances.Select((d, k) => DistanceReport.Write(outDir, k + 1, d.Text, idx, distTrue[k], distPred[k])).ToArray(),
             FscParticles = fscIdx.Length,
             FscResolution05Mean = r05.Average(),
             FscResolution05Sd = Statistics.StandardDeviation(r05),
             FscResolution0143Mean = r0143.Average(),
             FscResolution0143Sd = Statistics.StandardDeviation(r0143),
-            PcCorrelations = r,
-            BestPc = best + 1,
-            BestAbsR = Math.Abs(r[best]),
+            PcCorrelations = coords[0].PcCorrelations,
+            BestPc = coords[0].BestPc,
+            BestAbsR = coords[0].BestAbsR,
             RmsdParticles = rmsd.Count,
             RmsdMean = rmsd.Average(),
             RmsdMedian = Statistics.Median(rmsd),
@@ -136,29 +151,6 @@ public static class Evaluator
         using var scope = NewDisposeScope();
         var c = tensor(coords, [coords.Length / 3, 3]).to(run.Setup.Device);
         return VolumeRenderer.RenderToArray(c, run.Setup.Amplitudes, run.Options.SigmaGmm, grid);
-    }
-
-    /// <summary>truth.csv of a simulation: the coordinate's name and its value per particle index.</summary>
-    internal static (string Name, double[] Values) ReadTruth(string path)
-    {
-        if (!File.Exists(path)) throw new InputException(path, "truth file not found");
-        var lines = File.ReadAllLines(path);
-        if (lines.Length < 2) throw new InputException(path, "no particles");
-        var head = lines[0].Split(',');
-        if (head.Length < 2 || head[0] != "index") throw new InputException(path, "expected a header 'index,<coordinate>,…'", 1);
-        var v = new double[lines.Length - 1];
-        var seen = new bool[v.Length];
-        for (int i = 1; i < lines.Length; i++)
-        {
-            var f = lines[i].Split(',');
-            if (f.Length < 2 || !int.TryParse(f[0], NumberStyles.Integer, Inv, out int idx) || idx < 0 || idx >= v.Length
-                || !double.TryParse(f[1], NumberStyles.Float, Inv, out double x))
-                throw new InputException(path, "cannot read this row", i + 1);
-            v[idx] = x;
-            seen[idx] = true;
-        }
-        if (seen.Contains(false)) throw new InputException(path, "particle indices are not 0…n−1");
-        return (head[1], v);
     }
 
     private static void WriteFsc(string dir, List<double[]> curves, ImageGrid grid)

@@ -31,20 +31,25 @@ public static class MotionRecovery
         double? acc = null;
         if (o.Motion == "hinge")
         {
-            var (baseStructure, _) = Simulator.Truth(o);
-            var moving = new HashSet<int>(o.Selections.SelectMany(s => StructureSelection.Parse(baseStructure, s)));
+            var family = Simulator.TruthFamily(o);
+            var moving = new HashSet<int>(family.Motion switch
+            {
+                HingeMotion h => h.Moving,
+                IndependentHinges m => m.Hinges.SelectMany(h => h.Moving),
+                _ => [],
+            });
             acc = SegmentationAccuracy(hardAssignment, moving);
         }
         int found = hardAssignment.Where(h => h >= 0).Distinct().Count();
         return new MotionRecoveryResult(r1, best, acc, found);
     }
 
-    /// <summary>The motion coordinate of the first <paramref name="n"/> images from truth.csv.</summary>
+    /// <summary>The (first) motion coordinate of the first <paramref name="n"/> images from truth.csv.</summary>
     public static double[] ReadTruthCoordinate(string simDir, int n)
     {
         string p = Path.Combine(simDir, "truth.csv");
         if (!File.Exists(p)) throw new InputException(simDir, "no truth.csv: not a simulation folder");
-        var (_, values) = Evaluator.ReadTruth(p);
+        var values = TruthTable.Read(p).Columns[0];
         if (values.Length < n) throw new InputException(p, $"has {values.Length} rows but the run has {n} particles");
         return values.Take(n).ToArray();
     }

@@ -17,7 +17,7 @@ public sealed class HingeMotion : IMotion
 
     public HingeMotion(Structure s, IReadOnlyList<string> selections, string? axis, double[] range, double[]? states)
     {
-        if (selections.Count == 0) throw new InputException("--motion hinge needs at least one --select (e.g. A:122-159)");
+        if (selections.Count == 0) throw new InputException("--motion hinge needs at least one --select (e.g. A:122-159) or --hinge");
         _base = s.Coordinates;
         _moving = selections.SelectMany(sel => StructureSelection.Parse(s, sel)).Distinct().Order().ToArray();
         if (_moving.Length == 0) throw new InputException($"--select {string.Join(" ", selections)} selects no residues");
@@ -29,17 +29,30 @@ public sealed class HingeMotion : IMotion
             throw new InputException("--angle-range must be two numbers a,b with a ≤ b (degrees)");
     }
 
-    public string CoordinateName => "angle_deg";
-    public double Reference => 0;
+    public IReadOnlyList<string> CoordinateNames => ["angle_deg"];
+    public double[] Reference => [0];
     /// <summary>Indices of the residues that move.</summary>
     public IReadOnlyList<int> Moving => _moving;
+    /// <summary>The angle range drawn from, degrees.</summary>
+    public double[] Range => _range;
 
-    public double Sample(Random rng) =>
+    public double[] Sample(Random rng) => [SampleAngle(rng)];
+
+    public double SampleAngle(Random rng) =>
         _states is { } st ? st[rng.Next(st.Length)] : _range[0] + (_range[1] - _range[0]) * rng.NextDouble();
 
-    public float[] Coordinates(double angleDeg)
+    public double[] GridAxis(int dimension, int steps) => MotionGrid.StatesOrLinear(_states, _range, steps);
+
+    public float[] Coordinates(IReadOnlyList<double> coordinates)
     {
         var c = (float[])_base.Clone();
+        Rotate(c, coordinates[0]);
+        return c;
+    }
+
+    /// <summary>Rotates this hinge's residues of <paramref name="c"/> in place by <paramref name="angleDeg"/> about its axis.</summary>
+    public void Rotate(float[] c, double angleDeg)
+    {
         double[] r = Rotations.FromAxisAngle(_axis, angleDeg * Math.PI / 180);
         foreach (int i in _moving)
         {
@@ -47,7 +60,6 @@ public sealed class HingeMotion : IMotion
             double[] w = Rotations.Apply(r, v);
             for (int k = 0; k < 3; k++) c[3 * i + k] = (float)(w[k] + _origin[k]);
         }
-        return c;
     }
 
     private static (double[], double[]) AxisThrough(Structure s, string axis)

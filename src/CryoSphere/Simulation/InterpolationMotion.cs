@@ -44,13 +44,16 @@ public sealed class InterpolationMotion : IMotion
             throw new InputException("--t-range must be two numbers a,b with a ≤ b");
     }
 
-    public string CoordinateName => "t";
-    public double Reference => 0;
-    public double Sample(Random rng) =>
-        _states is { } st ? st[rng.Next(st.Length)] : _range[0] + (_range[1] - _range[0]) * rng.NextDouble();
+    public IReadOnlyList<string> CoordinateNames => ["t"];
+    public double[] Reference => [0];
+    public double[] Sample(Random rng) =>
+        [_states is { } st ? st[rng.Next(st.Length)] : _range[0] + (_range[1] - _range[0]) * rng.NextDouble()];
 
-    public float[] Coordinates(double t)
+    public double[] GridAxis(int dimension, int steps) => MotionGrid.StatesOrLinear(_states, _range, steps);
+
+    public float[] Coordinates(IReadOnlyList<double> coordinates)
     {
+        double t = coordinates[0];
         var c = new float[_a.Length];
         for (int i = 0; i < c.Length; i++) c[i] = (float)((1 - t) * _a[i] + t * _b[i]);
         return c;

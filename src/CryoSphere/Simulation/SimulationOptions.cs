@@ -9,6 +9,12 @@ public sealed record SimulationOptions
     public string Motion { get; init; } = "hinge";
     /// <summary>Hinge: residue selections that rotate together, e.g. "A:122-159".</summary>
     public string[] Selections { get; init; } = [];
+    /// <summary>
+    /// Independent hinges, each "SELECTION;AXIS;LO,HI" (e.g. "A:122-159;A:118,A:167;-45,45") with its own angle;
+    /// two or more make a truth with one coordinate per hinge (angle_deg_1, angle_deg_2, …). Used instead of
+    /// <see cref="Selections"/>/<see cref="Axis"/>.
+    /// </summary>
+    public string[]? Hinges { get; init; }
     /// <summary>Hinge axis through two residues' Cα, "A:118,A:167"; null = the selection's principal axis through its centroid.</summary>
     public string? Axis { get; init; }
     /// <summary>Range of the motion coordinate drawn uniformly per image (degrees for hinge; t for interpolate).</summary>
@@ -24,6 +30,11 @@ public sealed record SimulationOptions
     public double Apix { get; init; } = 2.0;
     /// <summary>Signal-to-noise ratio; null = no noise.</summary>
     public double? Snr { get; init; } = 0.1;
+    /// <summary>
+    /// What the SNR's signal variance is measured over: "particle" (inside the particle's disc) or "image" (the
+    /// whole clean, CTF-corrupted image, as cryoDRGN-style generators do; gives less noise for the same number).
+    /// </summary>
+    public string SnrConvention { get; init; } = "particle";
     public double Sigma { get; init; } = 2.0;
     public bool Ctf { get; init; } = true;
     public double DefocusMin { get; init; } = 10000;

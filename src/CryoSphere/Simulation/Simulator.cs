@@ -49,8 +49,7 @@ public static class Simulator
         for (int i = 0; i < s.Count; i++)
             radius = Math.Max(radius, Math.Sqrt(s.Coordinates[3 * i] * s.Coordinates[3 * i] + s.Coordinates[3 * i + 1] * s.Coordinates[3 * i + 1] + s.Coordinates[3 * i + 2] * s.Coordinates[3 * i + 2]));
         double discPx = Math.Min(o.Npix / 2.0, (radius + 2 * o.Sigma) / o.Apix);
-        using var disc = Masks.CircularPixels(o.Npix, discPx, CPU);
-        double discCount = disc.sum().ToDouble();
+        using var meter = new SnrMeter(o.Npix, discPx, o.SnrConvention);
 
         using var stack = new MrcStackWriter(Path.Combine(outDir, "particles.mrcs"), o.Npix, o.Npix, o.Apix);
         using var star = new AtomicTextWriter(Path.Combine(outDir, "particles.star"));
@@ -59,9 +58,9 @@ public static class Simulator
         try
         {
             WriteStarHeader(star.Writer, o);
-            truth.Writer.WriteLine($"index,{motion.CoordinateName},rot,tilt,psi,shift_x_A,shift_y_A,defocus_u,defocus_v,defocus_angle");
+            truth.Writer.WriteLine($"index,{string.Join(",", motion.CoordinateNames)},rot,tilt,psi,shift_x_A,shift_y_A,defocus_u,defocus_v,defocus_angle");
 
-            double noiseSigma = 0, signalSum = 0, noiseSum = 0;
+            double noiseSigma = 0;
             int chunk = EffectiveChunk(o);
             for (int start = 0; start < o.NImages; start += chunk)
             {
@@ -78,7 +77,7 @@ public static class Simulator
                 for (int j = 0; j < b; j++)
                 {
                     int idx = start + j;
-                    double coord = motion.Sample(rng);
+                    double[] coord = motion.Sample(rng);
                     float[] x = motion.Coordinates(coord);
                     SubtractCentre(x, c);
                     Array.Copy(x, 0, coords, j * x.Length, x.Length);
@@ -112,30 +111,29 @@ public static class Simulator
                     lines[j] = o.Ctf
                         ? $"{name} {f[0]} {f[1]} {f[2]} {f[3]} {f[4]} {f[5]} {f[6]} {f[7]} 0.0 0.0 1.0 1"
                         : $"{name} {f[0]} {f[1]} {f[2]} {f[3]} {f[4]} 1";
-                    truthLines[j] = $"{idx},{coord.ToString("R", Inv)},{f[0]},{f[1]},{f[2]},{f[3]},{f[4]},{f[5]},{f[6]},{f[7]}";
+                    truthLines[j] = $"{idx},{string.Join(",", coord.Select(v => v.ToString("R", Inv)))},{f[0]},{f[1]},{f[2]},{f[3]},{f[4]},{f[5]},{f[6]},{f[7]}";
                 }
                 var xt = tensor(coords, [b, s.Count, 3]);
                 var rt = tensor(rot, [b, 3, 3]);
                 var st = tensor(shifts, [b, 2]);
                 using var ctfBatch = o.Ctf ? CtfBatch.From(ctfs, CPU) : null;
                 var clean = ImageFormation.Apply(GaussianRenderer.RotateAndProject(xt, rt, amps, o.Sigma, grid), ctfBatch, st, grid);
-                var signalVar = DiscVariance(clean, disc, discCount);
                 Tensor images = clean;
+                Tensor? noise = null;
                 if (o.Snr is { } snr)
                 {
-                    if (start == 0) noiseSigma = Math.Sqrt(signalVar.mean().ToDouble() / snr);
-                    var noise = randn([b, o.Npix, o.Npix], generator: gen) * noiseSigma;
-                    noiseSum += DiscVariance(noise, disc, discCount).sum().ToDouble();
+                    if (start == 0) noiseSigma = Math.Sqrt(meter.SignalVariance(clean).mean().ToDouble() / snr);
+                    noise = randn([b, o.Npix, o.Npix], generator: gen) * noiseSigma;
                     images = clean + noise;
                 }
-                signalSum += signalVar.sum().ToDouble();
+                meter.Add(clean, noise);
                 stack.Append(images.contiguous().data<float>().ToArray());
                 foreach (var l in lines) star.Writer.WriteLine(l);
                 foreach (var l in truthLines) truth.Writer.WriteLine(l);
                 progress?.Report((start + b, o.NImages));
             }
             star.Writer.WriteLine();
-            double? realised = o.Snr is null ? null : signalSum / Math.Max(noiseSum, 1e-30);
+            bool noisy = o.Snr is not null;
             stack.Complete();
             star.Commit();
             truth.Commit();
@@ -144,7 +142,8 @@ public static class Simulator
             WriteTrainConfig(outDir, o);
             double secs = clock.Elapsed.TotalSeconds;
             long rss = (long)(ProcessMemory.PeakRssMiB() * 1024 * 1024);
-            var result = new SimulationResult(outDir, o.NImages, s.Count, realised, noiseSigma, secs, o.NImages / Math.Max(secs, 1e-9), rss);
+            var result = new SimulationResult(outDir, o.NImages, s.Count, noisy ? meter.Realised : null, noiseSigma, secs, o.NImages / Math.Max(secs, 1e-9), rss,
+                noisy ? meter.RealisedParticle : null, noisy ? meter.RealisedImage : null);
             AtomicFile.WriteAllText(Path.Combine(outDir, "simulation.json"), JsonSerializer.Serialize(new { options = o with { OutDirValue = outDir }, result }, new JsonSerializerOptions { WriteIndented = true }));
             return result;
         }
@@ -162,13 +161,25 @@ public static class Simulator
     public static int EffectiveChunk(SimulationOptions o) =>
         Math.Max(1, Math.Min(o.ChunkSize, (1 << 21) / (o.Npix * o.Npix)));
 
-    /// <summary>The base structure of a simulation and a function from motion coordinate to truth coordinates (box frame).</summary>
+    /// <summary>
+    /// The base structure of a simulation with one motion coordinate and a function from that coordinate to truth
+    /// coordinates (box frame). Simulations with several coordinates (independent hinges) use <see cref="TruthFamily"/>.
+    /// </summary>
     public static (Structure Base, Func<double, float[]> State) Truth(SimulationOptions o)
+    {
+        var f = TruthFamily(o);
+        if (f.Dimensions != 1)
+            throw new InputException($"this simulation has {f.Dimensions} motion coordinates ({string.Join(", ", f.Names)}); only one is supported here");
+        return (f.Base, coord => f.State([coord]));
+    }
+
+    /// <summary>The base structure, the motion and a function from motion coordinates to truth coordinates (box frame).</summary>
+    public static TruthFamily TruthFamily(SimulationOptions o)
     {
         var (motion, refModel, refStructure) = BuildMotion(o);
         var c = RoundedCentroid(refStructure);
         var s = Structure.FromAtomicModel(Translate(Restrict(refModel, refStructure), -c.X, -c.Y, -c.Z));
-        return (s, coord =>
+        return new TruthFamily(s, motion, coord =>
         {
             var x = motion.Coordinates(coord);
             SubtractCentre(x, c);
@@ -192,6 +203,8 @@ public static class Simulator
         if (o.Npix < 8) throw new InputException($"--npix must be at least 8 (got {o.Npix})");
         if (!(o.Apix > 0)) throw new InputException($"--apix must be positive (got {o.Apix})");
         if (o.Snr is { } snr && !(snr > 0)) throw new InputException($"--snr must be positive (got {snr}); use --no-noise for clean images");
+        if (o.Hinges is { Length: > 0 } && o.Motion != "hinge") throw new InputException($"--hinge needs --motion hinge (got {o.Motion})");
+        if (o.SnrConvention is not ("particle" or "image")) throw new InputException($"--snr-convention '{o.SnrConvention}': use particle or image");
         if (!(o.Sigma > 0)) throw new InputException($"--sigma must be positive (got {o.Sigma})");
         if (o.Ctf && (o.DefocusMin <= 0 || o.DefocusMax < o.DefocusMin)) throw new InputException("--defocus-min/--defocus-max must satisfy 0 < min ≤ max (Å)");
         if (o.ShiftMax < 0) throw new InputException("--shift-max must be ≥ 0");
@@ -208,7 +221,7 @@ public static class Simulator
             {
                 var model = StructureReader.Read(o.StructurePath);
                 var s = Structure.FromAtomicModel(model, o.Chains);
-                return (new HingeMotion(s, o.Selections, o.Axis, o.Range, o.States), model, s);
+                return (HingeFrom(o, s), model, s);
             }
             case "interpolate":
             {
@@ -228,6 +241,20 @@ public static class Simulator
             default:
                 throw new InputException($"--motion '{o.Motion}': use hinge, interpolate or trajectory");
         }
+    }
+
+    /// <summary>One hinge from --select/--axis or one --hinge; independent hinges from two or more --hinge.</summary>
+    private static IMotion HingeFrom(SimulationOptions o, Structure s)
+    {
+        if (o.Hinges is not { Length: > 0 } h) return new HingeMotion(s, o.Selections, o.Axis, o.Range, o.States);
+        if (o.Selections.Length > 0 || o.Axis is not null) throw new InputException("give either --select/--axis or --hinge, not both");
+        if (h.Length == 1)
+        {
+            if (o.States is not null) throw new InputException("--states with --hinge: use --select/--axis for discrete angles");
+            return IndependentHinges.Parse(s, h[0], o.Range);
+        }
+        if (o.States is not null) throw new InputException("--states cannot be combined with several --hinge (each hinge draws its own angle)");
+        return new IndependentHinges(s, h, o.Range);
     }
 
     /// <summary>The polymer residues of <paramref name="model"/> that <paramref name="s"/> holds, with all their atoms.</summary>
@@ -258,14 +285,6 @@ public static class Simulator
         return m;
     }
 
-    private static Tensor DiscVariance(Tensor images, Tensor disc, double count)
-    {
-        var masked = images * disc;
-        var mean = masked.sum([1, 2]) / count;
-        var sq = (masked * masked).sum([1, 2]) / count;
-        return sq - mean * mean;
-    }
-
     private static void WriteStarHeader(TextWriter w, SimulationOptions o)
     {
         w.WriteLine("# written by CryoSphere simulate (RELION 3.1 format)");
@@ -289,12 +308,13 @@ public static class Simulator
 
     private static void WriteStates(string outDir, SimulationOptions o, IMotion motion, Structure s, (double X, double Y, double Z) c)
     {
-        double[] states = o.States ?? [motion.Reference];
-        foreach (var st in states.Distinct())
+        double[][] states = o.States is { } st ? st.Distinct().Select(v => new[] { v }).ToArray() : [motion.Reference];
+        foreach (var state in states)
         {
-            var x = motion.Coordinates(st);
+            var x = motion.Coordinates(state);
             SubtractCentre(x, c);
-            StructureReader.Write(Path.Combine(outDir, "truth_structures", $"state_{st.ToString("0.###", Inv)}.pdb"), [s.WithCoordinates(x).ToAtomicModel()]);
+            string name = string.Join("_", state.Select(v => v.ToString("0.###", Inv)));
+            StructureReader.Write(Path.Combine(outDir, "truth_structures", $"state_{name}.pdb"), [s.WithCoordinates(x).ToAtomicModel()]);
         }
     }
 

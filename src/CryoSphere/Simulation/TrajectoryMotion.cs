@@ -55,16 +55,19 @@ public sealed class TrajectoryMotion : IMotion
         for (int i = 0; i < w.Length; i++) _cumulative[i] /= acc;
     }
 
-    public string CoordinateName => "frame";
-    public double Reference => 0;
+    public IReadOnlyList<string> CoordinateNames => ["frame"];
+    public double[] Reference => [0];
 
-    public double Sample(Random rng)
+    public double[] Sample(Random rng)
     {
         double u = rng.NextDouble();
         int i = Array.BinarySearch(_cumulative, u);
         if (i < 0) i = ~i;
-        return Math.Min(i, _frames.Count - 1);
+        return [Math.Min(i, _frames.Count - 1)];
     }
 
-    public float[] Coordinates(double frame) => (float[])_frames[(int)frame].Clone();
+    /// <summary>Every frame, whatever its weight: an estimate may land on a frame the images never show.</summary>
+    public double[] GridAxis(int dimension, int steps) => Enumerable.Range(0, _frames.Count).Select(i => (double)i).ToArray();
+
+    public float[] Coordinates(IReadOnlyList<double> coordinates) => (float[])_frames[(int)coordinates[0]].Clone();
 }

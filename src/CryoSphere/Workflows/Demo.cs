@@ -59,7 +59,7 @@ public static class Demo
         Analyzer.Run(new AnalysisOptions { RunDir = run, OutDir = analysis, Device = o.Device, Steps = 10, Pcs = 2 });
 
         stage("evaluating against the ground truth");
-        var ev = Evaluator.Run(new EvaluateOptions { AnalysisDir = analysis, TruthDir = sim, Device = o.Device, FscParticles = o.Quick ? 8 : 20, MaxStructures = o.Quick ? 300 : 2000 });
+        var ev = Evaluator.Run(new EvaluateOptions { AnalysisDir = analysis, TruthDir = sim, Device = o.Device, FscParticles = o.Quick ? 8 : 20, MaxStructures = o.Quick ? 300 : 2000, CeilingImages = o.Quick ? 200 : 500 });
         double? segAcc;
         int found;
         using (var trained = TrainedRun.Open(run, device: o.Device, needImages: false))
@@ -72,7 +72,7 @@ public static class Demo
 
         var result = new DemoResult(root, ev.BestAbsR, o.MinAbsR, segAcc, o.MinSegmentationAccuracy, found, 1,
             ev.FscResolution0143Mean, ev.FscResolution05Mean, ev.ClashesMean, ev.BaseClashes, ev.RmsdMean,
-            clock.Elapsed.TotalSeconds, Path.Combine(root, "report.html"));
+            clock.Elapsed.TotalSeconds, Path.Combine(root, "report.html"), ev.Ceiling?.R[0]);
         WriteReport(result, Path.Combine(analysis, "report.html"), simResult);
         return result;
     }
@@ -88,6 +88,7 @@ public static class Demo
             <table border="1" cellpadding="4">
             <tr><th>measure</th><th>value</th><th>pass mark</th></tr>
             <tr><td>|r| latent PC vs hinge angle</td><td>{r.AbsR.ToString("0.000", Inv)}</td><td>≥ {r.MinAbsR.ToString("0.00", Inv)}</td></tr>
+            <tr><td>information ceiling r (|r| / ceiling)</td><td>{r.CeilingR?.ToString("0.000", Inv)} ({(r.AbsR / r.CeilingR)?.ToString("0.00", Inv)})</td><td></td></tr>
             <tr><td>residues in a correctly labelled (moving/fixed) segment</td><td>{r.SegmentationAccuracy?.ToString("0.000", Inv)}</td><td>≥ {r.MinSegmentationAccuracy.ToString("0.00", Inv)}</td></tr>
             <tr><td>segments found (moving domains simulated)</td><td>{r.SegmentsFound} ({r.SegmentsMoving})</td><td></td></tr>
             <tr><td>FSC to truth at 0.5 / 0.143 (Å)</td><td>{r.Fsc05.ToString("0.0", Inv)} / {r.Fsc0143.ToString("0.0", Inv)}</td><td></td></tr>

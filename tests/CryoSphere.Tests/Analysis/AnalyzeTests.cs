@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CryoSphere.Analysis;
 using CryoSphere.IO;
+using CryoSphere.Simulation;
 
 namespace CryoSphere.Tests.Analysis;
 
@@ -112,13 +113,16 @@ public class AnalyzeTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixtu
     public void EvaluateWritesSummary()
     {
         string outDir = TestData.TempDir("eval");
-        var r = CliRunner.Run("evaluate", "--analysis", run.AnalysisDir, "--truth", run.SimDir, "--out", outDir, "--particles", "5");
+        // The ceiling has its own test below; skipping it here keeps this one fast.
+        var r = CliRunner.Run("evaluate", "--analysis", run.AnalysisDir, "--truth", run.SimDir, "--out", outDir, "--particles", "5", "--ceiling-images", "0");
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("FSC resolution at 0.143", r.Out);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         var s = doc.RootElement;
         Assert.Equal(5, s.GetProperty("fsc_particles").GetInt32());
         Assert.Equal("angle_deg", s.GetProperty("truth_coordinate").GetString());
+        Assert.Equal(JsonValueKind.Null, s.GetProperty("ceiling").ValueKind);
+        Assert.DoesNotContain("ceiling r", r.Out);
         foreach (var key in new[] { "fsc_resolution05_mean", "fsc_resolution0143_mean" })
             Assert.InRange(s.GetProperty(key).GetDouble(), 6.0 - 1e-9, 1000);
         var corr = s.GetProperty("pc_correlations").EnumerateArray().Select(e => e.GetDouble()).ToArray();
@@ -146,6 +150,61 @@ public class AnalyzeTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixtu
     }
 
     [Fact]
+    public void EvaluateReportsTheCeilingAndCentroidDistances()
+    {
+        string outDir = TestData.TempDir("eval");
+        const string pair = "A:1-100/A:122-159";
+        var r = CliRunner.Run("evaluate", "--analysis", run.AnalysisDir, "--truth", run.SimDir, "--out", outDir, "--particles", "2",
+            "--ceiling-images", "50", "--distance", pair);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("ceiling r", r.Out);
+        Assert.Contains("Distance " + pair, r.Out);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var s = doc.RootElement;
+        var ceiling = s.GetProperty("ceiling");
+        Assert.Equal(50, ceiling.GetProperty("images").GetInt32());
+        Assert.Equal(InformationCeiling.Steps1D, ceiling.GetProperty("grid_points").GetInt32());
+        double ceilingR = ceiling.GetProperty("r")[0].GetDouble();
+        Assert.InRange(ceilingR, 0.05, 1);
+        var coord = Assert.Single(s.GetProperty("coordinates").EnumerateArray());
+        Assert.Equal("angle_deg", coord.GetProperty("name").GetString());
+        Assert.Equal(s.GetProperty("best_abs_r").GetDouble(), coord.GetProperty("best_abs_r").GetDouble());
+        Assert.Equal(ceilingR, coord.GetProperty("ceiling_r").GetDouble());
+        Assert.Equal(coord.GetProperty("best_abs_r").GetDouble() / ceilingR, coord.GetProperty("ratio_to_ceiling").GetDouble(), 12);
+        Assert.InRange(coord.GetProperty("linear_fit_r").GetDouble(), coord.GetProperty("best_abs_r").GetDouble() - 1e-9, 1);
+
+        var d = Assert.Single(s.GetProperty("distances").EnumerateArray());
+        Assert.Equal(pair, d.GetProperty("pair").GetString());
+        Assert.Equal(TrainedRunFixture.Images, d.GetProperty("particles").GetInt32());
+        foreach (var f in new[] { "scatter_png", "histogram_png" })
+            Assert.True(new FileInfo(Path.Combine(outDir, d.GetProperty(f).GetString()!)).Length > 1000, f);
+        var rows = File.ReadAllLines(Path.Combine(outDir, d.GetProperty("csv").GetString()!)).Skip(1)
+            .Select(l => l.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.Equal(Statistics.Pearson(rows.Select(x => x[2]).ToArray(), rows.Select(x => x[1]).ToArray()), d.GetProperty("pearson_r").GetDouble(), 4);
+
+        // By hand: predicted distances from analyze's per-particle structures, true ones from the truth angle.
+        var predicted = StructureReader.ReadModels(A("structures", "particles_000000-000199.pdb"));
+        var (_, state) = Simulator.Truth(Simulator.ReadOptions(run.SimDir));
+        var angles = File.ReadAllLines(Path.Combine(run.SimDir, "truth.csv")).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        foreach (int i in new[] { 0, 57, 199 })
+        {
+            Assert.Equal(i, (int)rows[i][0]);
+            Assert.Equal(Distance(Structure.FromAtomicModel(predicted[i]).Coordinates), rows[i][2], 2e-2);
+            Assert.Equal(Distance(state(angles[i])), rows[i][1], 1e-3);
+        }
+
+        static double Distance(float[] c)
+        {
+            // Residues 1–100 and 122–159 of chain A are indices 0–99 and 121–158 (1AKE chain A is numbered from 1).
+            double[] Mean(int from, int to) => [.. Enumerable.Range(0, 3).Select(k => Enumerable.Range(from, to - from + 1).Average(i => (double)c[3 * i + k]))];
+            var a = Mean(0, 99);
+            var b = Mean(121, 158);
+            return Math.Sqrt(Enumerable.Range(0, 3).Sum(k => (a[k] - b[k]) * (a[k] - b[k])));
+        }
+    }
+
+    [Fact]
     public void BadArgumentsGiveOneLineErrors()
     {
         string outDir = TestData.TempDir("bad");
@@ -154,5 +213,7 @@ public class AnalyzeTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixtu
         CliRunner.AssertOneLineError(CliRunner.Run("analyze", "--run", run.RunDir, "--out", outDir, "--select", "pc1>>x"), "--select");
         CliRunner.AssertOneLineError(CliRunner.Run("analyze", "--run", run.RunDir, "--out", outDir, "--select", "pc9>0"), "out of range");
         CliRunner.AssertOneLineError(CliRunner.Run("evaluate", "--analysis", outDir, "--truth", run.SimDir), "analysis.json");
+        CliRunner.AssertOneLineError(CliRunner.Run("evaluate", "--analysis", run.AnalysisDir, "--truth", run.SimDir, "--out", outDir, "--distance", "A:1-10"), "--distance");
+        CliRunner.AssertOneLineError(CliRunner.Run("evaluate", "--analysis", run.AnalysisDir, "--truth", run.SimDir, "--out", outDir, "--ceiling-images", "-1"), "--ceiling-images");
     }
 }
