@@ -46,7 +46,7 @@ internal sealed class PanelBench : IBenchmark
             var r = Simulator.Run(m.Make(shared, sim, seed));
             Console.WriteLine($"[{m.Name} seed {seed}] simulated {r.Images} images, SNR {r.RealisedSnr:F4}");
         }
-        double ceiling = PanelCeiling.Cached(sim, ceilingImages);
+        double[] ceilings = PanelCeiling.Cached(sim, ceilingImages);
         if (Directory.Exists(run)) Directory.Delete(run, true);
         var o = new TrainOptions
         {
@@ -60,9 +60,18 @@ internal sealed class PanelBench : IBenchmark
         var z = tr.LatentMeans();
         var (_, hard, _) = tr.Segmentation();
         var mr = MotionRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, hard, sim);
+        // One coordinate: |r| of PC1. Several (independent hinges): the coordinate furthest below its ceiling,
+        // each against its best-matching PC.
+        double absR = Math.Abs(mr.PearsonPc1), ceiling = ceilings[0];
+        if (ceilings.Length > 1)
+        {
+            var per = CoordinateRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, TruthTable.Read(Path.Combine(sim, "truth.csv")), null);
+            int worst = Enumerable.Range(0, per.Length).MinBy(c => per[c].BestAbsR / ceilings[c]);
+            (absR, ceiling) = (per[worst].BestAbsR, ceilings[worst]);
+        }
         var last = result.Metrics[^1];
         double ips = result.Metrics.Average(row => row["images_per_s"]);
-        var row = new PanelRow(m.Name, seed, ceiling, Math.Abs(mr.PearsonPc1), mr.BestAbsPearson, mr.SegmentationAccuracy,
+        var row = new PanelRow(m.Name, seed, ceiling, absR, mr.BestAbsPearson, mr.SegmentationAccuracy,
             result.EpochsDone, minutes, ips, last["kl_latent"]);
         PanelTable.Append(csv, row);
         Console.WriteLine($"[{m.Name} seed {seed}] |r| PC1 {row.AbsR:F3} (best {row.BestR:F3}), ceiling {ceiling:F3}, seg {row.Segmentation:F3}, {minutes:F1} min");

@@ -34,6 +34,10 @@ internal static class PanelMembers
             Base(Path.Combine(s, "2DRI.cif"), o, seed, images: 20000, snr: 0.001) with { Chains = ["A"], Selections = ["A:104-235"], Axis = "A:104,A:235", Range = [-30, 30] }),
         new("bundles-half", "synthetic 408-res two 4-helix bundles: second bundle ±30° at the linker, 64 px, SNR 0.3", false, (s, o, seed) =>
             Base(SyntheticBundles.Write(Path.GetDirectoryName(o)!), o, seed, snr: 0.3) with { Selections = ["A:209-408"], Axis = "A:209,A:408", Range = [-30, 30] }),
+        new("two-hinges-1ake", "1AKE A: LID A:122-159 ±45° and NMP A:30-59 ±30° independently (2-D truth), 64 px, SNR 0.1, 10,000 images", false, (s, o, seed) =>
+            Base(Path.Combine(s, "1ake.pdb"), o, seed, images: 10000) with { Chains = ["A"], Hinges = ["A:122-159;A:118,A:167;-45,45", "A:30-59;A:29,A:60;-30,30"] }),
+        new("lid-1ake-image-snr0.01", "as lid-1ake at SNR 0.01 in the whole-image convention", false, (s, o, seed) =>
+            Base(Path.Combine(s, "1ake.pdb"), o, seed, snr: 0.01) with { Chains = ["A"], Selections = ["A:122-159"], Axis = "A:118,A:167", Range = [-45, 45], SnrConvention = "image" }),
         new("core-4ake-96", "4AKE A (214 res): LID+NMP (A:30-59, A:122-159) ±25° against the CORE, 96 px at 1.5 Å, SNR 0.1", false, (s, o, seed) =>
             Base(Path.Combine(s, "4AKE.cif"), o, seed, npix: 96, apix: 1.5) with { Chains = ["A"], Selections = ["A:30-59", "A:122-159"], Axis = "A:118,A:167", Range = [-25, 25] }),
         new("interp-2dri-1urp", "2DRI A ↔ 1URP A (closed ↔ open, real states), t in [0,1], 96 px at 1.5 Å, SNR 0.1", false, (s, o, seed) =>
