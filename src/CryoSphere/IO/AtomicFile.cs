@@ -18,7 +18,10 @@ public static class AtomicFile
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 write(fs);
-                fs.Flush(flushToDisk: false);
+                AtomicFileFaults.MaybeFail(full, fs);
+                // fsync before the rename: otherwise a power cut after the rename can leave the new name
+                // pointing at an empty or partial file, i.e. the "last good checkpoint" would not be good.
+                fs.Flush(flushToDisk: true);
             }
             File.Move(tmp, full, overwrite: true);
         }

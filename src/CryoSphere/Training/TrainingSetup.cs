@@ -56,6 +56,8 @@ public sealed class TrainingSetup : IDisposable
             if (n > box || n < 8) throw new InputException($"Npix_downsize {n} must be between 8 and the image size {box}");
             var grid = new ImageGrid(n, data.PixelSize * box / n);
             int count = Math.Min(o.NImages ?? data.Count, data.Count);
+            if (o.NImages is { } ask && ask > data.Count)
+                data.Table.Warnings.Add($"N_images is {ask} but {o.ParticlesPath} has {data.Count} particles: using all {data.Count}");
             using var scope = NewDisposeScope();
             var baseCoords = tensor(structure.Coordinates, [structure.Count, 3]).to(device);
             var amps = tensor(structure.Amplitudes).to(device);
