@@ -150,7 +150,8 @@ public class NonFiniteGuardTests(TinyDataset data) : IClassFixture<TinyDataset>
         TrainerFaults.NonFiniteLossAt = (e, b) => true;
         try
         {
-            var ex = Assert.Throws<InputException>(() => Trainer.Run(data.Options(dir, 1)));
+            // Not an input error (exit 2): the inputs opened fine; it is a failed run (exit 3).
+            var ex = Assert.Throws<RunFailedException>(() => Trainer.Run(data.Options(dir, 1)));
             Assert.Contains("diverged", ex.Message);
         }
         finally
