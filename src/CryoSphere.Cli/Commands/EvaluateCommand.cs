@@ -33,8 +33,9 @@ internal static class EvaluateCommand
             var s = Evaluator.Run(o);
             var inv = CultureInfo.InvariantCulture;
             string F(double v) => v.ToString("F3", inv);
-            ctx.Out.WriteLine($"{"FSC resolution at 0.5 (Å)",-34}{F(s.FscResolution05Mean)} ± {F(s.FscResolution05Sd)}  ({s.FscParticles} particles)");
-            ctx.Out.WriteLine($"{"FSC resolution at 0.143 (Å)",-34}{F(s.FscResolution0143Mean)} ± {F(s.FscResolution0143Sd)}");
+            string Beyond(int k) => k == 0 ? "" : $"; not reached (beyond Nyquist) for {k} of {s.FscParticles}";
+            ctx.Out.WriteLine($"{"FSC resolution at 0.5 (Å)",-34}{F(s.FscResolution05Mean)} ± {F(s.FscResolution05Sd)}  ({s.FscParticles} particles{Beyond(s.FscBeyondNyquist05)})");
+            ctx.Out.WriteLine($"{"FSC resolution at 0.143 (Å)",-34}{F(s.FscResolution0143Mean)} ± {F(s.FscResolution0143Sd)}{(s.FscBeyondNyquist0143 > 0 ? $"  ({Beyond(s.FscBeyondNyquist0143)[2..]})" : "")}");
             ctx.Out.WriteLine($"{"PC vs " + s.TruthCoordinate + " (Pearson r)",-34}" + string.Join("  ", s.PcCorrelations.Select((r, i) => $"PC{i + 1} {F(r)}")) + $"  best |r| {F(s.BestAbsR)} (PC{s.BestPc})");
             ctx.Out.WriteLine($"{"Cα RMSD to truth (Å)",-34}mean {F(s.RmsdMean)}  median {F(s.RmsdMedian)}  ({s.RmsdParticles} particles)");
             ctx.Out.WriteLine($"{"Cα clashes per structure",-34}{F(s.ClashesMean)}  (base structure {s.BaseClashes}; {s.ClashStructures} structures)");

@@ -51,6 +51,7 @@ public static class Evaluator
         var curves = new List<double[]>();
         var r05 = new List<double>();
         var r0143 = new List<double>();
+        int beyond05 = 0, beyond0143 = 0;
         for (int j = 0; j < fscIdx.Length; j++)
         {
             var a = Render(run, pred.AsSpan(j * per, per).ToArray(), grid);
@@ -59,6 +60,8 @@ public static class Evaluator
             curves.Add(c);
             r05.Add(Fsc.Resolution(c, grid.N, grid.Apix, 0.5));
             r0143.Add(Fsc.Resolution(c, grid.N, grid.Apix, 0.143));
+            if (!Fsc.Crosses(c, 0.5)) beyond05++;
+            if (!Fsc.Crosses(c, 0.143)) beyond0143++;
         }
         string outDir = o.OutDir ?? o.AnalysisDir;
         Directory.CreateDirectory(outDir);
@@ -100,6 +103,8 @@ public static class Evaluator
             FscResolution05Sd = Statistics.StandardDeviation(r05),
             FscResolution0143Mean = r0143.Average(),
             FscResolution0143Sd = Statistics.StandardDeviation(r0143),
+            FscBeyondNyquist05 = beyond05,
+            FscBeyondNyquist0143 = beyond0143,
             PcCorrelations = r,
             BestPc = best + 1,
             BestAbsR = Math.Abs(r[best]),
