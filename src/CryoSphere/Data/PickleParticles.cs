@@ -28,8 +28,9 @@ public static class PickleParticles
         if (apix <= 0)
         {
             // The header's cell/size is often 1 or 0 in cryoDRGN-written stacks, so it is a guess either way: say so.
-            apix = images is MrcStack s && s.PixelSize > 0 && double.IsFinite(s.PixelSize) ? s.PixelSize : 1.0;
-            warnings.Add($"no pixel size given (--apix or a CTF pickle): using {apix} Å/px from {(apix == 1.0 ? "the default" : "the stack header")}");
+            bool header = images is MrcStack s && s.PixelSize > 0 && double.IsFinite(s.PixelSize);
+            apix = header ? ((MrcStack)images).PixelSize : 1.0;
+            warnings.Add($"no pixel size given (--apix or a CTF pickle): using {apix} Å/px from {(header ? "the stack header" : "the default")}");
         }
         if (o.PosesPath is { } pp)
         {
