@@ -101,7 +101,11 @@ public static class CryoDrgnPickle
             result = Unwrap(u.loads(bytes));
         }
         catch (InputException) { throw; }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        // What a damaged or foreign pickle makes the unpickler throw; anything else (a NullReferenceException in
+        // our constructors, say) is a bug and must not be reported as the user's bad file.
+        catch (Exception e) when (e is PickleException or EndOfStreamException or InvalidDataException or InvalidCastException
+            or FormatException or OverflowException or ArgumentException or KeyNotFoundException or IOException
+            or IndexOutOfRangeException) // Razorvine reads past the end of a truncated buffer
         {
             string why = e.InnerException?.InnerException?.Message ?? e.InnerException?.Message ?? e.Message;
             throw new InputException(path, "not a readable NumPy pickle: " + why, null, e);

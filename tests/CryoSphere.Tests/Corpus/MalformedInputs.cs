@@ -147,6 +147,8 @@ public static class MalformedInputs
         yield return new("pose:nan-translation", d => ["info", Write(d, "pose.pkl", Mutate.PickleArrayValue(Raw("pose.star.pkl"), 1, 8, 3, Mutate.NaN64))], "pose.pkl", "translation 2");
         yield return new("pose:rot-shape", d => ["info", Write(d, "pose.pkl", Mutate.Bytes(Raw("pose.star.pkl"), [(byte)'K', 5, (byte)'K', 3, (byte)'K', 3, 0x87], [(byte)'K', 5, (byte)'K', 9, (byte)'K', 1, 0x87]))], "pose.pkl", "rotations have shape");
         yield return new("pkl:truncated", d => ["info", Write(d, "cut.pkl", Mutate.Truncate(Raw("ctf1.pkl"), 0.6))], "cut.pkl", "pickle");
+        foreach (var f in new[] { 0.1, 0.3, 0.5, 0.9, 0.99 })
+            yield return new($"pkl:pose-truncated-{f}", d => ["info", Write(d, "cut.pkl", Mutate.Truncate(Raw("pose.star.pkl"), f))], "cut.pkl", "pickle");
         yield return new("pkl:text", d => ["info", Write(d, "text.pkl", "not a pickle\n")], "text.pkl", "pickle");
         yield return new("pkl:pose-count-mismatch", d => Project(d, TestData.CryoDrgn("hand.5.mrcs"), "--poses", TestData.CryoDrgn("hand_rot_trans.pkl")), "hand_rot_trans.pkl", "100 poses");
 

@@ -137,3 +137,53 @@ public class RunFolderFailureTests(TinyDataset data) : IClassFixture<TinyDataset
         Assert.Contains("removed 2 temporary file(s)", File.ReadAllText(Path.Combine(dir, "run.log")));
     }
 }
+
+/// <summary>A bug (not an input problem) in a command with a run folder: exit 1, one line pointing at run.log, which holds the stack trace.</summary>
+[Collection("torch-threads")]
+public class BugReportTests(TinyDataset data) : IClassFixture<TinyDataset>
+{
+    [Fact]
+    public void ABugDuringTrainingGoesToRunLogWithAOneLinePointer()
+    {
+        string dir = Path.Combine(TestData.TempDir("bug"), "r");
+        AtomicFileFaults.BugFor = path => path.EndsWith("config.yaml", StringComparison.Ordinal);
+        CliRunner.Result r;
+        try
+        {
+            r = CliRunner.Run("train", "--structure", Path.Combine(data.Dir, "base.pdb"), "--particles", Path.Combine(data.Dir, "particles.star"),
+                "--out", dir, "--epochs", "1", "--threads", "1", "--seed", "3");
+        }
+        finally
+        {
+            AtomicFileFaults.BugFor = null;
+        }
+        Assert.Equal(1, r.ExitCode);
+        string err = r.Err.TrimEnd();
+        Assert.DoesNotContain('\n', err);
+        Assert.Contains("internal error (InvalidOperationException): injected bug", err);
+        Assert.Contains($"details in {Path.Combine(dir, "run.log")}", err);
+        string log = File.ReadAllText(Path.Combine(dir, "run.log"));
+        Assert.Contains("   at CryoSphere.", log);
+        Assert.False(File.Exists(Path.Combine(dir, "train.lock")));
+    }
+
+    [Fact]
+    public void ABugWithoutARunFolderPrintsTheStackTraceAfterOneLine()
+    {
+        string dir = TestData.TempDir("bug");
+        AtomicFileFaults.BugFor = path => path.EndsWith("v.mrc", StringComparison.Ordinal);
+        CliRunner.Result r;
+        try
+        {
+            r = CliRunner.Run("volume", "--structure", TestData.Structure("1ake.pdb"), "--npix", "16", "--apix", "4", "--out", Path.Combine(dir, "v.mrc"));
+        }
+        finally
+        {
+            AtomicFileFaults.BugFor = null;
+        }
+        Assert.Equal(1, r.ExitCode);
+        var lines = r.Err.Split('\n');
+        Assert.StartsWith("internal error (InvalidOperationException): injected bug", lines[0]);
+        Assert.Contains(lines, l => l.Contains("   at CryoSphere.", StringComparison.Ordinal));
+    }
+}
