@@ -75,7 +75,9 @@ public static class Evaluator
         var r = Enumerable.Range(0, npc).Select(k => Statistics.Pearson(Enumerable.Range(0, n).Select(i => pcs[i * l + k]).ToArray(), truthList)).ToArray();
         int best = Enumerable.Range(0, npc).MaxBy(k => Math.Abs(r[k]));
 
-        // RMSD to the truth and clashes, over up to MaxStructures particles.
+        // RMSD to the truth and clashes, over up to MaxStructures particles; bonded pairs judged on the base
+        // structure, as the training losses do.
+        var neighbourKeys = ChainNeighbours.Keys(ChainNeighbours.Of(s), s.Count);
         var idx = Sample(rng, n, o.MaxStructures);
         var rmsd = new List<double>();
         var clashes = new List<double>();
@@ -88,7 +90,7 @@ public static class Evaluator
             {
                 var p = c.AsSpan(j * per, per);
                 rmsd.Add(Statistics.Rmsd(p, state(truthCoord[part[j]])));
-                clashes.Add(Clashes.Count(p, s.ChainIds, s.ResidueNumbers));
+                clashes.Add(Clashes.Count(p, neighbourKeys));
             }
         }
 
@@ -113,7 +115,7 @@ public static class Evaluator
             RmsdMedian = Statistics.Median(rmsd),
             ClashStructures = clashes.Count,
             ClashesMean = clashes.Average(),
-            BaseClashes = Clashes.Count(s.Coordinates, s.ChainIds, s.ResidueNumbers),
+            BaseClashes = Clashes.Count(s.Coordinates, neighbourKeys),
         };
         summary.Write(Path.Combine(outDir, "summary.json"));
         return summary;

@@ -65,7 +65,7 @@ public sealed class TrainingSetup : IDisposable
             if (ne < 8) throw new InputException($"encoder_npix {ne} must be at least 8");
             Tensor? inMask = o.InputMaskRadius is { } ir ? Masks.Circular(ne, ir, device) : null;
             Tensor? lossMask = o.LossMaskRadius is { } lr ? Masks.Circular(n, lr, device) : null;
-            var neighbours = ResiduePairs.Neighbours(structure.ChainIds, structure.ResidueNumbers, device);
+            var neighbours = ResiduePairs.Neighbours(structure, device);
             Tensor? clash = null;
             if (!o.FullClashLoss && (o.Clash.Beta ?? 0) > 0)
                 clash = ResiduePairs.WithinBaseDistance(baseCoords, neighbours, o.MinClashCutoffPairs, o.MaxClashCutoffPairs);
