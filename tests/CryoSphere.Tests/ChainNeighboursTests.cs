@@ -53,4 +53,20 @@ public class ChainNeighboursTests
         for (int d = 0; d < 3; d++) moved[3 * 10 + d] = moved[3 * 100 + d] + 0.5f;
         Assert.True(Clashes.Count(moved, s) > baseClashes);
     }
+
+    [Fact]
+    public void SelectionsAndSegmentRangesShareAuthorNumbersAndInsertionCodes()
+    {
+        var s = Line((50, ' ', 0), (51, ' ', 3.8), (52, ' ', 7.6), (52, 'A', 11.4), (52, 'B', 15.2), (53, ' ', 19));
+        Assert.Equal(new[] { 1, 2, 3, 4 }, StructureSelection.Parse(s, "A:51-52"));   // numbers 51..52, insertions included
+        Assert.Equal(new[] { 1, 2, 3 }, StructureSelection.Parse(s, "A:51-52A"));     // up to 52A exactly
+        Assert.Equal(new[] { 3, 4, 5 }, StructureSelection.Parse(s, "A:52A-53"));
+        Assert.Equal(new[] { 4 }, StructureSelection.Parse(s, "A:52B"));
+        // A segment table prints ranges that select back the same residues.
+        var table = SegmentTable.Summarize(s, [0, 0, 0, 0, 1, 1], 2);
+        Assert.Equal("A:50-52A", table[0].Ranges);
+        Assert.Equal("A:52B-53", table[1].Ranges);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, StructureSelection.Parse(s, table[0].Ranges));
+        Assert.Equal(new[] { 4, 5 }, StructureSelection.Parse(s, table[1].Ranges));
+    }
 }
