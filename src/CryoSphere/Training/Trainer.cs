@@ -69,6 +69,9 @@ public static class Trainer
         if (File.Exists(o.OutDir)) throw new InputException(o.OutDir, "--out names an existing file; give a folder for the run");
         if (o.Epochs < 1) throw new InputException($"epochs must be at least 1 (got {o.Epochs})");
         if (o.BatchSize < 1) throw new InputException($"batch size must be at least 1 (got {o.BatchSize})");
+        if (o.NImages is < 1) throw new InputException($"--n-images / N_images must be at least 1 (got {o.NImages})");
+        if (o.Threads < 0) throw new InputException($"--threads must be 0 (all cores) or more (got {o.Threads})");
+        if (o.LatentDimension < 1) throw new InputException($"latent dimension must be at least 1 (got {o.LatentDimension})");
         int seed = o.Seed ?? Random.Shared.Next(1, int.MaxValue);
         o = o with { Seed = seed };
         var folder = new RunFolder(o.OutDir);

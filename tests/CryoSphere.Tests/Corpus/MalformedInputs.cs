@@ -213,6 +213,28 @@ public static class MalformedInputs
         yield return Args("evaluate-missing", "noanalysis", d => ["evaluate", "--analysis", Path.Combine(d, "noanalysis"), "--truth", d]);
         yield return Args("center-volume-missing", "novol.mrc", d => ["center", "--structure", Structure1ake, "--volume", Path.Combine(d, "novol.mrc"), "--out", Path.Combine(d, "c")]);
         yield return Args("info-unknown-command", "frobnicate", d => ["frobnicate"]);
+        yield return Args("analyze-pcs-zero", "pcs", d => ["analyze", "--run", d, "--out", Path.Combine(d, "a"), "--pcs", "0"]);
+        yield return Args("analyze-steps-text", "--steps", d => ["analyze", "--run", d, "--out", Path.Combine(d, "a"), "--steps", "ten"]);
+        yield return Args("evaluate-particles-negative", "particles", d => ["evaluate", "--analysis", d, "--truth", d, "--particles", "-5"]);
+        yield return Args("demo-threads-negative", "threads", d => ["demo", "--out", Path.Combine(d, "demo"), "--threads", "-2"]);
+        yield return Args("fsc-missing-second-map", "Required argument", d => ["fsc", TestData.CryoDrgn("hand-vol.mrc")]);
+        yield return Args("train-device-bogus", "tpu", d => ["train", "--structure", Structure1ake, "--particles", TestData.CryoDrgn("relion31.star"), "--datadir", Shared, "--device", "tpu", "--out", Path.Combine(d, "run")]);
+        yield return Args("train-batch-zero", "batch", d => ["train", "--structure", Structure1ake, "--particles", TestData.CryoDrgn("relion31.star"), "--batch-size", "0", "--out", Path.Combine(d, "run")]);
+        yield return Args("train-n-images-zero", "n-images", d => ["train", "--structure", Structure1ake, "--particles", TestData.CryoDrgn("relion31.star"), "--n-images", "0", "--out", Path.Combine(d, "run")]);
+
+        // Stack lists (.txt) and images.yaml.
+        yield return new("txt:missing-stack", d => ["info", Write(d, "stacks.txt", TestData.CryoDrgn("hand.5.mrcs") + "\n" + Path.Combine(d, "gone.mrcs") + "\n")], "stacks.txt", "gone.mrcs");
+        yield return new("txt:mixed-sizes", d => ["info", Write(d, "stacks.txt", TestData.CryoDrgn("hand.5.mrcs") + "\n" + TestData.CryoDrgn("toy_images_a.mrcs") + "\n")], "toy_images_a.mrcs", "30");
+        yield return new("images-yaml:apix-zero", d =>
+        {
+            Write(d, "images.yaml", "apix: 0\nNpix: 64\nNpix_downsize: 64\nsigma_gmm: 2\n");
+            return ["train", "--config", Write(d, "parameters.yaml", "image_yaml: images.yaml\n"), "--out", Path.Combine(d, "run")];
+        }, "images.yaml", "apix");
+        yield return new("images-yaml:npix-text", d =>
+        {
+            Write(d, "images.yaml", "apix: 2\nNpix: big\n");
+            return ["train", "--config", Write(d, "parameters.yaml", "image_yaml: images.yaml\n"), "--out", Path.Combine(d, "run")];
+        }, "images.yaml", "Npix");
     }
 
     /// <summary>Sets the x coordinate of the first Cα ATOM row of an mmCIF file (column found from the _atom_site header).</summary>
