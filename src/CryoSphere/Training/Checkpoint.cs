@@ -33,7 +33,7 @@ public static class Checkpoint
                 using var st = generator.get_state();
                 bw.Write(st.data<byte>().ToArray());
             });
-        });
+        }, durable: true);
     }
 
     private static void WriteBlock(BinaryWriter w, Action<BinaryWriter> body)

@@ -42,7 +42,7 @@ public sealed class RunFolder(string root)
         return LatestCheckpoint() ?? throw new InputException(Root, "no checkpoint found: is this a training run folder?");
     }
 
-    public void SetLatest(string checkpointPath) => AtomicFile.WriteAllText(Latest, Path.GetFileName(checkpointPath) + "\n");
+    public void SetLatest(string checkpointPath) => AtomicFile.WriteAllText(Latest, Path.GetFileName(checkpointPath) + "\n", durable: true);
 
     /// <summary>Deletes all but the newest <paramref name="keep"/> epoch checkpoints (0 = keep all).</summary>
     public void Prune(int keep)
