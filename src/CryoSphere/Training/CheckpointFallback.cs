@@ -39,8 +39,10 @@ internal static class CheckpointFallback
     /// The checkpoint records the seed and batch size it was written with; config.yaml edited by hand to other
     /// values would make the mid-epoch position and the random stream mean something else, so refuse.
     /// </summary>
-    public static void CheckRecorded(RunFolder folder, CheckpointMeta meta, TrainOptions o)
+    public static void CheckRecorded(RunFolder folder, CheckpointMeta meta, TrainOptions o, int particles)
     {
+        if (meta.Particles > 0 && meta.Particles != particles)
+            throw new InputException(o.ParticlesPath, $"now gives {particles} particles but the run was trained on {meta.Particles}; the data changed under the run");
         if (o.Seed is { } s && meta.Seed != s)
             throw new InputException(folder.Config, $"seed is {s} but the checkpoint was written with seed {meta.Seed}; a resumed run must keep its seed");
         if (meta.BatchSize > 0 && meta.BatchSize != o.BatchSize)

@@ -47,6 +47,11 @@ public static class Trainer
     private static TrainResult LoggingBugs(string? outDir, Func<TrainResult> run)
     {
         try { return run(); }
+        catch (IOException e) when (outDir is not null && IsDiskFull(e))
+        {
+            // A full disk can surface in any write (run.log, a skipped-step note), not only at a checkpoint.
+            throw new RunFailedException($"cannot write to {Path.GetFullPath(outDir)} (disk full); the last good checkpoint is kept; free space and continue with: cryosphere train --resume {Path.GetFullPath(outDir)}", e);
+        }
         catch (Exception e) when (e is not (InputException or RunFailedException or OperationCanceledException) && outDir is not null)
         {
             var folder = new RunFolder(outDir);
@@ -118,13 +123,13 @@ public static class Trainer
         {
             (checkpoint, meta) = CheckpointFallback.LoadNewestIntact(folder, candidates, model, optimizer, gen, Warn);
             folder.AppendLog($"resuming from {Path.GetFileName(checkpoint)}");
-            CheckpointFallback.CheckRecorded(folder, meta, o);
+            CheckpointFallback.CheckRecorded(folder, meta, o, setup.Subset.Length);
         }
         else
         {
             if (o.ResumeModel is { } rm) Checkpoint.Load(rm, model);
             var stats = setup.EstimateImageStatistics(seed);
-            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, PixelSize = setup.Grid.Apix };
+            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, PixelSize = setup.Grid.Apix };
             folder.AppendLog($"image statistics (after downsampling): mean {stats.Mean:G4}, sd {stats.Std:G4}");
         }
         var pixelStats = new PixelStatistics(meta.ImageMean, meta.ImageStd, 0);
@@ -271,11 +276,14 @@ public static class Trainer
         catch (IOException e)
         {
             string kept = lastGood is null ? "no checkpoint was written yet" : $"the last good checkpoint {Path.GetFileName(lastGood)} is kept";
-            string why = e.HResult == AtomicFileFaults.NoSpaceErrno || (e.HResult & 0xFFFF) == AtomicFileFaults.NoSpaceErrno || e.Message.Contains("No space left", StringComparison.Ordinal) ? "disk full" : e.Message;
+            string why = IsDiskFull(e) ? "disk full" : e.Message;
             try { folder.AppendLog($"write failed ({why}): {e}"); } catch (IOException) { }
             throw new RunFailedException($"cannot write to {folder.Root} ({why}); {kept}; free space and continue with: cryosphere train --resume {folder.Root}", e);
         }
     }
+
+    private static bool IsDiskFull(IOException e) =>
+        (e.HResult & 0xFFFF) == AtomicFileFaults.NoSpaceErrno || e.Message.Contains("No space left", StringComparison.Ordinal);
 
     private static CheckpointMeta Meta(CheckpointMeta basis, int epoch, int batch, Dictionary<string, double> sums, long images, int skipped, double elapsed) =>
         basis with { Epoch = epoch, Batch = batch, PartialSums = new(sums), PartialImages = images, SkippedSteps = skipped, ElapsedSeconds = elapsed };

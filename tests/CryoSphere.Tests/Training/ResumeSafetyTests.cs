@@ -39,6 +39,22 @@ public class ResumeSafetyTests(TinyDataset data) : IClassFixture<TinyDataset>
     }
 
     [Fact]
+    public void DataThatChangedUnderTheRunIsRefused()
+    {
+        string top = TestData.TempDir("resume-data");
+        foreach (var f in Directory.GetFiles(data.Dir)) File.Copy(f, Path.Combine(top, Path.GetFileName(f)));
+        string dir = Path.Combine(top, "r");
+        Trainer.Run(data.Options(dir, 1) with { BaseStructurePath = Path.Combine(top, "base.pdb"), ParticlesPath = Path.Combine(top, "particles.star") });
+        // Drop the last particle row from the STAR file.
+        string star = Path.Combine(top, "particles.star");
+        var lines = File.ReadAllLines(star).ToList();
+        lines.RemoveAt(lines.FindLastIndex(l => l.Contains('@')));
+        File.WriteAllLines(star, lines);
+        var e = Assert.Throws<InputException>(() => Trainer.Resume(dir, o => o with { Epochs = 2 }));
+        Assert.Contains("159 particles but the run was trained on 160", e.Message);
+    }
+
+    [Fact]
     public void CopiedRunWithItsDataInsideResumesFromAnotherDirectory()
     {
         // Data inside the run folder, given relative to the working directory: config.yaml must store them
