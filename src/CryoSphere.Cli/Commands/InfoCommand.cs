@@ -80,7 +80,7 @@ internal static class InfoCommand
         string box = ds.BoxSize > 0 ? $"{ds.BoxSize} px images" : "image size unknown";
         o.WriteLine($"{path}: {t.Format}, {t.Count} particles in {ds.StackPaths.Count} stack(s), {box}");
         foreach (var g in t.Optics)
-            o.WriteLine($"  optics group {g.Number} ({g.Name}): {g.PixelSize.ToString("0.####", Inv)} Å/px, {(g.ImageSize?.ToString(Inv) ?? "?")} px, {g.VoltageKv.ToString(Inv)} kV, Cs {g.SphericalAberrationMm.ToString(Inv)} mm, amplitude contrast {g.AmplitudeContrast.ToString(Inv)}");
+            o.WriteLine($"  optics group {g.Number} ({g.Name}): {g.PixelSize.ToString("0.####", Inv)} Å/px, {(g.ImageSize?.ToString(Inv) ?? "?")} px, {g.VoltageKv.ToString("G6", Inv)} kV, Cs {g.SphericalAberrationMm.ToString("G6", Inv)} mm, amplitude contrast {g.AmplitudeContrast.ToString("G6", Inv)}");
         o.WriteLine($"  poses: {(t.Rotations is null ? "none" : "yes")}; CTF: {(t.Ctf is null ? "none" : "yes")}");
         if (t.Ctf is { } c)
         {
