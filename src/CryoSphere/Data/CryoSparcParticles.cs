@@ -50,8 +50,8 @@ public static class CryoSparcParticles
             double[] s = cs.Has($"{prefix}/shift") ? cs.GetFinite($"{prefix}/shift") : new double[2 * n];
             double scale = o.CsHetrefine ? 2.0 : 1.0;
             // Shifts are in pixels of the alignment job, which differ from blob/psize_A when the particles
-            // were re-extracted at another size after refinement; --apix overrides both.
-            double shiftApix = o.PixelSize ?? (cs.Has($"{prefix}/psize_A") ? cs.GetPositive($"{prefix}/psize_A")[0] : apix);
+            // were re-extracted at another size after refinement (--apix sets the images' pixel size only).
+            double shiftApix = cs.Has($"{prefix}/psize_A") ? cs.GetPositive($"{prefix}/psize_A")[0] : apix;
             rot = new float[9 * n];
             shifts = new float[2 * n];
             for (int i = 0; i < n; i++)
@@ -94,7 +94,6 @@ public static class CryoSparcParticles
             throw new InputException(path, "has no ctf/df1_A field; use --no-ctf or give a CTF");
 
         var records = new int[n];
-        var warnings = defaults;
         for (int i = 0; i < n; i++) records[i] = i + 1;
         var table = new ParticleTable
         {
@@ -113,7 +112,7 @@ public static class CryoSparcParticles
             Columns = cs.Fields.ToArray(),
             RowLines = null,
         };
-        table.Warnings.AddRange(warnings);
+        table.Warnings.AddRange(defaults);
         return table;
     }
 
