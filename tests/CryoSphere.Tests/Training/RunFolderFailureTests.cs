@@ -123,6 +123,26 @@ public class RunFolderFailureTests(TinyDataset data) : IClassFixture<TinyDataset
     }
 
     [Fact]
+    public void AnalyzingARunWhoseOnlyCheckpointIsDamagedIsAOneLineInputError()
+    {
+        string dir = Path.Combine(TestData.TempDir("badckpt"), "r");
+        Trainer.Run(data.Options(dir, 1));
+        string ckpt = Path.Combine(dir, "checkpoints", "epoch_0001.ckpt");
+        foreach (var (label, damage) in new (string, Action)[]
+                 {
+                     ("truncated", () => { using var f = new FileStream(ckpt, FileMode.Open); f.SetLength(f.Length * 2 / 3); }),
+                     ("not a checkpoint", () => File.WriteAllText(ckpt, "hello")),
+                 })
+        {
+            damage();
+            var r = CliRunner.Run("analyze", "--run", dir, "--out", Path.Combine(dir, "a"));
+            Assert.True(r.ExitCode == 2, $"{label}: exit {r.ExitCode}: {r.Err}");
+            CliRunner.AssertOneLineError(r, "epoch_0001.ckpt");
+            Assert.False(Directory.Exists(Path.Combine(dir, "a")), $"{label}: analysis folder left behind");
+        }
+    }
+
+    [Fact]
     public void LeftoverTemporaryAndInterruptedCheckpointsAreCleaned()
     {
         string dir = Path.Combine(TestData.TempDir("clean"), "r");
