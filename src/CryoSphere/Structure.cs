@@ -28,6 +28,9 @@ public sealed class Structure
     /// <summary>Residues skipped while building (e.g. missing their CA), one line each.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
+    /// <summary>True when residue <paramref name="i"/> is a nucleotide (represented by C1'), false for an amino acid (Cα).</summary>
+    public bool IsNucleotide(int i) => _isNucleotide[i];
+
     /// <summary>Number of residues.</summary>
     public int Count => ResidueNames.Length;
 

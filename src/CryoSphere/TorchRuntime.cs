@@ -33,6 +33,7 @@ public static class TorchRuntime
     /// <summary>Sets libtorch's intra-op thread count; 0 means one per core. The count is process-wide.</summary>
     public static void SetThreads(int threads)
     {
+        if (threads < 0) throw new InputException($"threads must be 0 (all cores) or more (got {threads})");
         torch.set_num_threads(threads > 0 ? threads : Environment.ProcessorCount);
     }
 }

@@ -47,8 +47,9 @@ internal static class EvaluateCommand
                 : Evaluator.Run(o);
             var inv = CultureInfo.InvariantCulture;
             string F(double v) => v.ToString("F3", inv);
-            ctx.Out.WriteLine($"{"FSC resolution at 0.5 (Å)",-34}{F(s.FscResolution05Mean)} ± {F(s.FscResolution05Sd)}  ({s.FscParticles} particles)");
-            ctx.Out.WriteLine($"{"FSC resolution at 0.143 (Å)",-34}{F(s.FscResolution0143Mean)} ± {F(s.FscResolution0143Sd)}");
+            string Beyond(int k) => k == 0 ? "" : $"; not reached (beyond Nyquist) for {k} of {s.FscParticles}";
+            ctx.Out.WriteLine($"{"FSC resolution at 0.5 (Å)",-34}{F(s.FscResolution05Mean)} ± {F(s.FscResolution05Sd)}  ({s.FscParticles} particles{Beyond(s.FscBeyondNyquist05)})");
+            ctx.Out.WriteLine($"{"FSC resolution at 0.143 (Å)",-34}{F(s.FscResolution0143Mean)} ± {F(s.FscResolution0143Sd)}{(s.FscBeyondNyquist0143 > 0 ? $"  ({Beyond(s.FscBeyondNyquist0143)[2..]})" : "")}");
             foreach (var c in s.Coordinates)
             {
                 ctx.Out.WriteLine($"{"PC vs " + c.Name + " (Pearson r)",-34}" + string.Join("  ", c.PcCorrelations.Select((r, i) => $"PC{i + 1} {F(r)}")) + $"  best |r| {F(c.BestAbsR)} (PC{c.BestPc})");

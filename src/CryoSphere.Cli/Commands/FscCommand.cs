@@ -24,6 +24,7 @@ internal static class FscCommand
             if ((m1.Nx, m1.Ny, m1.Nz) != (m2.Nx, m2.Ny, m2.Nz))
                 throw new InputException(pb, $"map is {m2.Nx}x{m2.Ny}x{m2.Nz} but {Path.GetFileName(pa)} is {m1.Nx}x{m1.Ny}x{m1.Nz}; FSC needs maps of the same size");
             if (m1.Nx != m1.Ny || m1.Nx != m1.Nz) throw new InputException(pa, $"map is {m1.Nx}x{m1.Ny}x{m1.Nz}; FSC needs cubic maps");
+            if (pr.GetValue(apix) is { } given && !(given > 0 && double.IsFinite(given))) throw new InputException($"--apix must be a positive number (got {given})");
             double v = pr.GetValue(apix) ?? m1.VoxelSize;
             if (!(v > 0)) throw new InputException(pa, "the header has no voxel size; give --apix");
             int n = m1.Nx;
@@ -39,10 +40,9 @@ internal static class FscCommand
                         w.WriteLine($"{s.ToString(inv)},{f.ToString("G6", inv)},{(s == 0 ? "inf" : (1 / f).ToString("G6", inv))},{curve[s].ToString("G6", inv)}");
                     }
                 });
-            double r05 = Fsc.Resolution(curve, n, v, 0.5), r0143 = Fsc.Resolution(curve, n, v, 0.143);
             string nyq = $" (Nyquist {(2 * v).ToString("F2", inv)} Å)";
-            ctx.Out.WriteLine($"FSC 0.5:   {r05.ToString("F2", inv)} Å");
-            ctx.Out.WriteLine($"FSC 0.143: {r0143.ToString("F2", inv)} Å" + nyq);
+            ctx.Out.WriteLine($"FSC 0.5:   {Fsc.Describe(curve, n, v, 0.5)}");
+            ctx.Out.WriteLine($"FSC 0.143: {Fsc.Describe(curve, n, v, 0.143)}" + nyq);
             return 0;
         });
         return cmd;

@@ -75,11 +75,12 @@ internal static class InfoCommand
 
     private static void Particles(TextWriter o, string path, string? datadir)
     {
-        using var ds = ParticleDataset.Open(path, new ParticleOpenOptions { DataDir = datadir, ValidateImages = true });
+        using var ds = ParticleDataset.Open(path, new ParticleOpenOptions { DataDir = datadir, ValidateImages = true, AllowMissingStacks = true });
         var t = ds.Table;
-        o.WriteLine($"{path}: {t.Format}, {t.Count} particles in {ds.StackPaths.Count} stack(s), {ds.BoxSize} px images");
+        string box = ds.BoxSize > 0 ? $"{ds.BoxSize} px images" : "image size unknown";
+        o.WriteLine($"{path}: {t.Format}, {t.Count} particles in {ds.StackPaths.Count} stack(s), {box}");
         foreach (var g in t.Optics)
-            o.WriteLine($"  optics group {g.Number} ({g.Name}): {g.PixelSize.ToString("0.####", Inv)} Å/px, {(g.ImageSize?.ToString(Inv) ?? "?")} px, {g.VoltageKv.ToString(Inv)} kV, Cs {g.SphericalAberrationMm.ToString(Inv)} mm, amplitude contrast {g.AmplitudeContrast.ToString(Inv)}");
+            o.WriteLine($"  optics group {g.Number} ({g.Name}): {g.PixelSize.ToString("0.####", Inv)} Å/px, {(g.ImageSize?.ToString(Inv) ?? "?")} px, {g.VoltageKv.ToString("G6", Inv)} kV, Cs {g.SphericalAberrationMm.ToString("G6", Inv)} mm, amplitude contrast {g.AmplitudeContrast.ToString("G6", Inv)}");
         o.WriteLine($"  poses: {(t.Rotations is null ? "none" : "yes")}; CTF: {(t.Ctf is null ? "none" : "yes")}");
         if (t.Ctf is { } c)
         {
@@ -90,7 +91,13 @@ internal static class InfoCommand
             o.WriteLine($"  shifts x {Range(Enumerable.Range(0, t.Count).Select(i => (double)s[2 * i]))} Å, y {Range(Enumerable.Range(0, t.Count).Select(i => (double)s[2 * i + 1]))} Å");
         o.WriteLine($"  columns: {string.Join(" ", t.Columns)}");
         foreach (var w in t.Warnings) o.WriteLine($"  warning: {w}");
-        o.WriteLine("  valid: every referenced stack exists and every index is in range");
+        if (ds.MissingStacks.Count > 0)
+        {
+            // Metadata alone is worth describing (stacks often live on another machine); say what was not checked.
+            o.WriteLine($"  stacks missing: {ds.MissingStacks.Count} of {ds.StackPaths.Count} not found (e.g. {ds.MissingStacks[0]}; use --datadir); their images and indices were not checked");
+            o.WriteLine("  metadata valid; images not validated");
+        }
+        else o.WriteLine("  valid: every referenced stack exists and every index is in range");
     }
 
     private static string Range(IEnumerable<double> xs)
@@ -112,13 +119,13 @@ internal static class InfoCommand
 
     private static void Pickle(TextWriter o, string path)
     {
-        try
+        // Decide by structure, so a pose pickle with a wrong shape is reported as a bad pose file, not "not a CTF pickle".
+        if (CryoDrgnPickle.LooksLikePoses(path))
         {
             var (rot, trans, n) = CryoDrgnPickle.ReadPoses(path);
             o.WriteLine($"{path}: cryoDRGN poses, {n} rotations and translations (box fractions)");
             return;
         }
-        catch (InputException) { }
         var (rows, m) = CryoDrgnPickle.ReadCtf(path);
         if (m == 0) throw new InputException(path, "the CTF table has no rows");
         // The pickles store float32: print at float precision so 1.035 does not read as 1.0349999666.

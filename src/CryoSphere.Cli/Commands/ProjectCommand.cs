@@ -34,6 +34,9 @@ internal static class ProjectCommand
                 RequirePoses = true, RequireCtf = pr.GetValue(ctf),
                 ValidateImages = p.EndsWith(".mrcs", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".mrc", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".txt", StringComparison.OrdinalIgnoreCase),
             });
+            foreach (var w in ds.Table.Warnings) ctx.Err.WriteLine("warning: " + w);
+            if (pr.GetValue(npix) is < 2) throw new InputException($"--npix must be at least 2 (got {pr.GetValue(npix)})");
+            if (pr.GetValue(sigma) is var sg && !(sg > 0 && double.IsFinite(sg))) throw new InputException($"--sigma must be a positive number (got {sg})");
             int n = pr.GetValue(npix) ?? (ds.BoxSize > 0 ? ds.BoxSize : throw new InputException(p, "box size unknown: give --npix"));
             double a = pr.GetValue(apix) ?? ds.PixelSize;
             int k = pr.GetValue(first) ?? ds.Count;

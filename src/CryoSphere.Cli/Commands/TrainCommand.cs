@@ -63,19 +63,22 @@ internal static class TrainCommand
                 return o;
             }
 
+            // Warnings (values filled in by default, a checkpoint fallback) go to stderr as well as run.log.
+            void Warn(string w) => ctx.Err.WriteLine("warning: " + w);
+
             // System.CommandLine turns Ctrl-C / SIGINT / SIGTERM into this token; training stops after the batch
             // in flight and writes a checkpoint.
             using var reg = signal.Register(() => ctx.Err.WriteLine("stopping after this batch; writing a checkpoint…"));
             TrainResult result;
             if (pr.GetValue(resume) is { } runDir)
-                result = WithProgress(ctx, p => Trainer.Resume(runDir, Apply, p, signal));
+                result = WithProgress(ctx, p => Trainer.Resume(runDir, Apply, p, signal, Warn));
             else
             {
                 var ignored = new List<string>();
                 var o = pr.GetValue(config) is { } cfg ? TrainConfigReader.Read(cfg, ignored) : new TrainOptions();
                 foreach (var key in ignored) ctx.Err.WriteLine($"note: config key '{key}' has no meaning here and is ignored");
                 o = Apply(o);
-                result = WithProgress(ctx, p => Trainer.Run(o, p, signal));
+                result = WithProgress(ctx, p => Trainer.Run(o, p, signal, Warn));
             }
             ctx.Out.WriteLine(result.Interrupted
                 ? $"interrupted after {result.EpochsDone} epoch(s); continue with: cryosphere train --resume {result.RunDir}"

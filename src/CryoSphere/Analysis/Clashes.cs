@@ -1,9 +1,16 @@
 namespace CryoSphere.Analysis;
 
-/// <summary>Cα clashes: residue pairs closer than a cutoff that are not chain neighbours (same chain, numbers differing by 1).</summary>
+/// <summary>
+/// Cα clashes: residue pairs closer than a cutoff that are not chain neighbours. Neighbours come from
+/// <see cref="ChainNeighbours"/> on the base structure, the same pairs the training losses exclude.
+/// </summary>
 public static class Clashes
 {
-    public static int Count(ReadOnlySpan<float> coords, IReadOnlyList<string> chains, IReadOnlyList<int> numbers, double cutoff = 4.0)
+    /// <summary>Clashes of <paramref name="coords"/> (a conformation of <paramref name="structure"/>), neighbours judged on the structure's own coordinates.</summary>
+    public static int Count(ReadOnlySpan<float> coords, Structure structure, double cutoff = 4.0) =>
+        Count(coords, ChainNeighbours.Keys(ChainNeighbours.Of(structure), structure.Count), cutoff);
+
+    public static int Count(ReadOnlySpan<float> coords, HashSet<long> neighbourKeys, double cutoff = 4.0)
     {
         int r = coords.Length / 3;
         // Sweep along x: only pairs within the cutoff in x can clash.
@@ -21,7 +28,7 @@ public static class Clashes
                 int j = order[b];
                 double dx = coords[3 * i] - coords[3 * j], dy = coords[3 * i + 1] - coords[3 * j + 1], dz = coords[3 * i + 2] - coords[3 * j + 2];
                 if (dx * dx + dy * dy + dz * dz >= c2) continue;
-                if (chains[i] == chains[j] && Math.Abs(numbers[i] - numbers[j]) == 1) continue;
+                if (neighbourKeys.Contains((long)Math.Min(i, j) * r + Math.Max(i, j))) continue;
                 count++;
             }
         }

@@ -42,6 +42,10 @@ public sealed record EvaluationSummary
     public required double FscResolution05Sd { get; init; }
     public required double FscResolution0143Mean { get; init; }
     public required double FscResolution0143Sd { get; init; }
+    /// <summary>Particles whose curve never dropped below 0.5 (their "resolution" is Nyquist, a bound, counted in the mean as such).</summary>
+    public int FscBeyondNyquist05 { get; init; }
+    /// <summary>The same for 0.143.</summary>
+    public int FscBeyondNyquist0143 { get; init; }
     /// <summary>Pearson r between each of the first PCs and the (first) truth coordinate.</summary>
     public required double[] PcCorrelations { get; init; }
     /// <summary>1-based PC with the largest |r|.</summary>

@@ -56,6 +56,7 @@ public static class Evaluator
         var curves = new List<double[]>();
         var r05 = new List<double>();
         var r0143 = new List<double>();
+        int beyond05 = 0, beyond0143 = 0;
         for (int j = 0; j < fscIdx.Length; j++)
         {
             var a = Render(run, pred.AsSpan(j * per, per).ToArray(), grid);
@@ -64,6 +65,8 @@ public static class Evaluator
             curves.Add(c);
             r05.Add(Fsc.Resolution(c, grid.N, grid.Apix, 0.5));
             r0143.Add(Fsc.Resolution(c, grid.N, grid.Apix, 0.143));
+            if (!Fsc.Crosses(c, 0.5)) beyond05++;
+            if (!Fsc.Crosses(c, 0.143)) beyond0143++;
         }
         string outDir = o.OutDir ?? o.AnalysisDir;
         Directory.CreateDirectory(outDir);
@@ -73,7 +76,9 @@ public static class Evaluator
         var ceiling = o.CeilingImages > 0 ? InformationCeiling.Compute(o.TruthDir, o.CeilingImages, progress: ceilingProgress) : null;
         var coords = CoordinateRecovery.Compute(z, n, l, truth, ceiling);
 
-        // RMSD to the truth and clashes, over up to MaxStructures particles.
+        // RMSD to the truth and clashes, over up to MaxStructures particles; bonded pairs judged on the base
+        // structure, as the training losses do.
+        var neighbourKeys = ChainNeighbours.Keys(ChainNeighbours.Of(s), s.Count);
         var idx = Sample(rng, n, o.MaxStructures);
         var rmsd = new List<double>();
         var clashes = new List<double>();
@@ -89,7 +94,7 @@ public static class Evaluator
                 var p = c.AsSpan(j * per, per);
                 var t = TrueState(part[j]);
                 rmsd.Add(Statistics.Rmsd(p, t));
-                clashes.Add(Clashes.Count(p, s.ChainIds, s.ResidueNumbers));
+                clashes.Add(Clashes.Count(p, neighbourKeys));
                 for (int k = 0; k < distances.Length; k++)
                 {
                     distPred[k][b0 + j] = distances[k].Measure(p);
@@ -115,6 +120,8 @@ public static class Evaluator
             FscResolution05Sd = Statistics.StandardDeviation(r05),
             FscResolution0143Mean = r0143.Average(),
             FscResolution0143Sd = Statistics.StandardDeviation(r0143),
+            FscBeyondNyquist05 = beyond05,
+            FscBeyondNyquist0143 = beyond0143,
             PcCorrelations = coords[0].PcCorrelations,
             BestPc = coords[0].BestPc,
             BestAbsR = coords[0].BestAbsR,
@@ -123,7 +130,7 @@ public static class Evaluator
             RmsdMedian = Statistics.Median(rmsd),
             ClashStructures = clashes.Count,
             ClashesMean = clashes.Average(),
-            BaseClashes = Clashes.Count(s.Coordinates, s.ChainIds, s.ResidueNumbers),
+            BaseClashes = Clashes.Count(s.Coordinates, neighbourKeys),
         };
         summary.Write(Path.Combine(outDir, "summary.json"));
         return summary;

@@ -46,6 +46,26 @@ public static class Fsc
     /// Resolution (Å) where the curve first drops below <paramref name="threshold"/> (after shell 0), interpolating
     /// the frequency linearly between the shells on either side; Nyquist (2·apix) when it never drops.
     /// </summary>
+    /// <summary>
+    /// True when the curve drops below <paramref name="threshold"/> within the measured shells; when it does not,
+    /// <see cref="Resolution"/> returns Nyquist, which is a bound ("beyond Nyquist"), not a measured resolution.
+    /// </summary>
+    public static bool Crosses(IReadOnlyList<double> curve, double threshold)
+    {
+        for (int s = 1; s < curve.Count; s++) if (curve[s] < threshold) return true;
+        return false;
+    }
+
+    /// <summary>The resolution for a report: "4.20 Å", or "beyond Nyquist (> 4.00 Å)" when the curve never crosses.</summary>
+    public static string Describe(IReadOnlyList<double> curve, int n, double apix, double threshold)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        double r = Resolution(curve, n, apix, threshold);
+        return Crosses(curve, threshold)
+            ? $"{r.ToString("F2", inv)} Å"
+            : $"not reached: beyond Nyquist (curve stays above {threshold.ToString(inv)} up to {r.ToString("F2", inv)} Å)";
+    }
+
     public static double Resolution(IReadOnlyList<double> curve, int n, double apix, double threshold)
     {
         for (int s = 1; s < curve.Count; s++)

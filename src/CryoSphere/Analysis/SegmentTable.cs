@@ -6,6 +6,8 @@ public sealed record SegmentSummary(int Id, string Ranges, int Size);
 /// <summary>Summarises a hard segment assignment per residue as ranges along the chains.</summary>
 public static class SegmentTable
 {
+    private static string Label(Structure s, int i) => s.ResidueNumbers[i].ToString(System.Globalization.CultureInfo.InvariantCulture) + s.InsertionCodes[i];
+
     public static IReadOnlyList<SegmentSummary> Summarize(Structure s, long[] hard, int k)
     {
         var ranges = Enumerable.Range(0, k).Select(_ => new List<string>()).ToArray();
@@ -17,7 +19,8 @@ public static class SegmentTable
                 || (s.ResidueNumbers[i] != s.ResidueNumbers[i - 1] + 1 && s.ResidueNumbers[i] != s.ResidueNumbers[i - 1]);
             if (!breaks) continue;
             int seg = (int)hard[start];
-            int a = s.ResidueNumbers[start], b = s.ResidueNumbers[i - 1];
+            // Author number + insertion code, the same addressing --select and segmentation_config use.
+            string a = Label(s, start), b = Label(s, i - 1);
             ranges[seg].Add(a == b ? $"{s.ChainIds[start]}:{a}" : $"{s.ChainIds[start]}:{a}-{b}");
             sizes[seg] += i - start;
             start = i;

@@ -21,6 +21,9 @@ public sealed class ParticleDataset : IDisposable
     /// <summary>Resolved stack paths (index = stack id).</summary>
     public IReadOnlyList<string> StackPaths => _stackPaths;
 
+    /// <summary>Stack references that were not found (only with <see cref="ParticleOpenOptions.AllowMissingStacks"/>).</summary>
+    public IReadOnlyList<string> MissingStacks { get; private init; } = [];
+
     private ParticleDataset(ParticleTable table, string[] stackPaths, IImageSource?[] stacks, int box)
     {
         Table = table;
@@ -33,6 +36,8 @@ public sealed class ParticleDataset : IDisposable
     public static ParticleDataset Open(string path, ParticleOpenOptions? options = null)
     {
         var o = options ?? new ParticleOpenOptions();
+        if (o.PixelSize is { } px && !(px > 0 && double.IsFinite(px)))
+            throw new InputException($"pixel size (--apix / apix) must be a positive number, got {px}");
         if (!File.Exists(path)) throw new InputException(path, "file not found");
         if (new FileInfo(path).Length == 0) throw new InputException(path, "file is empty");
         string ext = Path.GetExtension(path).ToLowerInvariant();
@@ -77,6 +82,7 @@ public sealed class ParticleDataset : IDisposable
 
         try
         {
+            var missing = new List<string>();
             var firstUse = new int[resolved.Length];
             Array.Fill(firstUse, -1);
             for (int i = 0; i < t.Count; i++) if (firstUse[t.StackId[i]] < 0) firstUse[t.StackId[i]] = i;
@@ -84,6 +90,12 @@ public sealed class ParticleDataset : IDisposable
             for (int s = 0; s < resolved.Length; s++)
             {
                 string? p = Resolve(t.StackRefs[s], metaDir, o.DataDir);
+                if (p is null && o.AllowMissingStacks)
+                {
+                    missing.Add(t.StackRefs[s]);
+                    resolved[s] = t.StackRefs[s];
+                    continue;
+                }
                 if (p is null)
                 {
                     string where = o.DataDir is null ? metaDir : $"{o.DataDir} or {metaDir}";
@@ -99,9 +111,9 @@ public sealed class ParticleDataset : IDisposable
             }
             for (int i = 0; i < t.Count; i++)
             {
-                var st = stacks[t.StackId[i]]!;
+                if (stacks[t.StackId[i]] is not { } st) continue;
                 if (t.StackIndex[i] >= st.Count)
-                    throw new InputException(metaPath, $"{t.RowLabel(i)}: image {t.StackIndex[i] + 1} is beyond the end of {resolved[t.StackId[i]]} ({st.Count} images)", t.RowLines?[i]);
+                    throw new InputException(metaPath, $"{t.RowLabel(i)}: {ImageColumn(t)} image {t.StackIndex[i] + 1} is beyond the end of {resolved[t.StackId[i]]} ({st.Count} images)", t.RowLines?[i]);
             }
             if (stackBox is { } sb)
             {
@@ -110,7 +122,7 @@ public sealed class ParticleDataset : IDisposable
                         t.Warnings.Add($"optics group {g.Number} says {gs} px but the stacks hold {sb} px images; using {sb} px (check the pixel size {g.PixelSize} Å)");
                 box = sb;
             }
-            return new ParticleDataset(t, resolved, stacks, box);
+            return new ParticleDataset(t, resolved, stacks, box) { MissingStacks = missing };
         }
         catch
         {
@@ -118,6 +130,9 @@ public sealed class ParticleDataset : IDisposable
             throw;
         }
     }
+
+    /// <summary>The column or field that holds the image index, for naming it in a message.</summary>
+    private static string ImageColumn(ParticleTable t) => t.Format.Contains("STAR", StringComparison.Ordinal) ? "_rlnImageName" : t.Format.StartsWith("cryoSPARC", StringComparison.Ordinal) ? "blob/idx" : "";
 
     private static string? Resolve(string reference, string metaDir, string? dataDir)
     {

@@ -21,4 +21,10 @@ public sealed record ParticleOpenOptions
     public bool RequireCtf { get; init; }
     /// <summary>Check that every referenced stack exists and every index is in range (opens the stacks).</summary>
     public bool ValidateImages { get; init; } = true;
+    /// <summary>
+    /// With <see cref="ValidateImages"/>: a stack that cannot be found is listed in
+    /// <see cref="ParticleDataset.MissingStacks"/> instead of failing (for `info` on metadata whose
+    /// stacks are elsewhere); stacks that do exist are still opened and checked.
+    /// </summary>
+    public bool AllowMissingStacks { get; init; }
 }

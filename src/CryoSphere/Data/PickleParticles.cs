@@ -24,9 +24,13 @@ public static class PickleParticles
             for (int i = 0; i < n; i++) ctf[i] = CryoDrgnPickle.ToCtfParameters(rows.AsSpan(9 * i, 9));
             if (o.PixelSize is null) apix = rows[1];
         }
+        var warnings = new List<string>();
         if (apix <= 0)
         {
-            apix = images is MrcStack s && s.PixelSize > 0 ? s.PixelSize : 1.0;
+            // The header's cell/size is often 1 or 0 in cryoDRGN-written stacks, so it is a guess either way: say so.
+            bool header = images is MrcStack s && s.PixelSize > 0 && double.IsFinite(s.PixelSize);
+            apix = header ? ((MrcStack)images).PixelSize : 1.0;
+            warnings.Add($"no pixel size given (--apix or a CTF pickle): using {apix} Å/px from {(header ? "the stack header" : "the default")}");
         }
         if (o.PosesPath is { } pp)
         {
@@ -48,7 +52,7 @@ public static class PickleParticles
         string fileName = Path.GetFileName(stackPath);
         for (int i = 0; i < n; i++) { names[i] = $"{i + 1:D6}@{fileName}"; idx[i] = i; }
         var first = ctf is { Length: > 0 } ? ctf[0] : new CtfParameters(0, 0, 0, 300, 2.7, 0.1);
-        return new ParticleTable
+        var table = new ParticleTable
         {
             SourcePath = stackPath,
             Format = "image stack" + (o.PosesPath is null ? "" : " + cryoDRGN poses") + (o.CtfPath is null ? "" : " + cryoDRGN CTF"),
@@ -63,5 +67,7 @@ public static class PickleParticles
             OpticsIndex = new int[n],
             Optics = [new OpticsGroup(1, "stack", apix, box, first.VoltageKv, first.SphericalAberrationMm, first.AmplitudeContrast)],
         };
+        table.Warnings.AddRange(warnings);
+        return table;
     }
 }

@@ -26,6 +26,7 @@ public static class StarParticles
         bool modern = opticsBlock is not null;
         var ctf = new CtfParameters[n];
         bool hasCtf = t.HasColumn("rlnDefocusU");
+        var defaults = new SortedSet<string>(StringComparer.Ordinal);
 
         if (modern)
         {
@@ -34,21 +35,22 @@ public static class StarParticles
             for (int r = 0; r < ot.RowCount; r++)
             {
                 int num = ot.GetInt(r, "rlnOpticsGroup");
-                double apix = o.PixelSize ?? (ot.HasColumn("rlnImagePixelSize") ? ot.GetDouble(r, "rlnImagePixelSize")
-                    : ot.HasColumn("rlnPixelSize") ? ot.GetDouble(r, "rlnPixelSize")
+                double apix = o.PixelSize ?? (ot.HasColumn("rlnImagePixelSize") ? StarValues.Positive(ot, r, "rlnImagePixelSize")
+                    : ot.HasColumn("rlnPixelSize") ? StarValues.Positive(ot, r, "rlnPixelSize")
                     : throw new InputException(path, $"optics group {num} has no _rlnImagePixelSize (give --apix)"));
                 int? size = ot.HasColumn("rlnImageSize") ? ot.GetInt(r, "rlnImageSize") : null;
+                if (size is <= 0) throw new InputException(path, $"column _rlnImageSize: {size} must be positive (row {r + 1} of data_{ot.BlockName})", ot.LineOf(r));
                 string name = ot.HasColumn("rlnOpticsGroupName") ? ot.GetString(r, "rlnOpticsGroupName") : $"opticsGroup{num}";
                 byNumber[num] = optics.Count;
                 optics.Add(new OpticsGroup(num, name, apix, size,
-                    Opt(ot, r, "rlnVoltage", 300), Opt(ot, r, "rlnSphericalAberration", 2.7), Opt(ot, r, "rlnAmplitudeContrast", 0.1)));
+                    StarValues.Voltage(ot, r, defaults), StarValues.Cs(ot, r, defaults), StarValues.AmplitudeContrast(ot, r, defaults)));
             }
             bool perParticleGroup = t.HasColumn("rlnOpticsGroup");
             for (int i = 0; i < n; i++)
             {
                 int g = perParticleGroup ? t.GetInt(i, "rlnOpticsGroup") : optics[0].Number;
                 if (!byNumber.TryGetValue(g, out int gi))
-                    throw new InputException(path, $"particle {i + 1} (line {t.LineOf(i)}) names optics group {g}, which data_{opticsBlock.Name} does not define", t.LineOf(i));
+                    throw new InputException(path, $"particle {i + 1} (line {t.LineOf(i)}) names optics group {g} (_rlnOpticsGroup), which data_{opticsBlock.Name} does not define", t.LineOf(i));
                 opticsIndex[i] = gi;
             }
         }
@@ -60,7 +62,7 @@ public static class StarParticles
             for (int i = 0; i < n; i++)
             {
                 double apix = o.PixelSize ?? (noApix ? 1.0 : Apix30(t, i, path));
-                var key = (apix, Opt(t, i, "rlnVoltage", 300), Opt(t, i, "rlnSphericalAberration", 2.7), Opt(t, i, "rlnAmplitudeContrast", 0.1));
+                var key = (apix, StarValues.Voltage(t, i, defaults), StarValues.Cs(t, i, defaults), StarValues.AmplitudeContrast(t, i, defaults));
                 if (!keyToIndex.TryGetValue(key, out int gi))
                 {
                     gi = optics.Count;
@@ -100,6 +102,7 @@ public static class StarParticles
             int cr = t.ColumnIndex("rlnAngleRot"), ct = t.ColumnIndex("rlnAngleTilt"), cp = t.ColumnIndex("rlnAnglePsi");
             bool angst = t.HasColumn("rlnOriginXAngst");
             bool pix = t.HasColumn("rlnOriginX");
+            if (!angst && !pix) defaults.Add("no _rlnOriginXAngst/_rlnOriginYAngst (or _rlnOriginX/_rlnOriginY): shifts taken as zero");
             for (int i = 0; i < n; i++)
             {
                 double[] r = Rotations.FromRelionEuler(t.GetDouble(i, cr), t.GetDouble(i, ct), t.GetDouble(i, cp));
@@ -157,6 +160,7 @@ public static class StarParticles
         };
         // cryoDRGN's toy STAR files carry no pixel size and mean 1 Å/px; stack headers are no better
         // (they often say 1 or 0), so assume 1 Å and say so rather than refuse the file.
+        foreach (var d in defaults) table.Warnings.Add(d);
         if (!modern && o.PixelSize is null && !HasApix30(t))
             table.Warnings.Add("no pixel size in the file (_rlnImagePixelSize, or _rlnDetectorPixelSize with _rlnMagnification); assuming 1 Å/px: give --apix if that is wrong");
         return table;
@@ -167,13 +171,13 @@ public static class StarParticles
 
     private static double Apix30(StarTable t, int i, string path)
     {
-        if (t.HasColumn("rlnImagePixelSize")) return t.GetDouble(i, "rlnImagePixelSize");
-        if (t.HasColumn("rlnPixelSize")) return t.GetDouble(i, "rlnPixelSize");
+        if (t.HasColumn("rlnImagePixelSize")) return StarValues.Positive(t, i, "rlnImagePixelSize");
+        if (t.HasColumn("rlnPixelSize")) return StarValues.Positive(t, i, "rlnPixelSize");
         if (t.HasColumn("rlnDetectorPixelSize") && t.HasColumn("rlnMagnification"))
         {
             double mag = t.GetDouble(i, "rlnMagnification");
             if (mag <= 0) throw new InputException(path, $"particle {i + 1}: _rlnMagnification must be positive", t.LineOf(i));
-            return t.GetDouble(i, "rlnDetectorPixelSize") * 1e4 / mag;
+            return StarValues.Positive(t, i, "rlnDetectorPixelSize") * 1e4 / mag;
         }
         throw new InputException(path, "no pixel size (_rlnImagePixelSize, or _rlnDetectorPixelSize with _rlnMagnification); give --apix");
     }

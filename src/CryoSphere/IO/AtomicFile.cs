@@ -6,8 +6,13 @@ namespace CryoSphere.IO;
 /// </summary>
 public static class AtomicFile
 {
-    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/> atomically.</summary>
-    public static void Write(string path, Action<Stream> write)
+    /// <summary>
+    /// Writes <paramref name="path"/> through <paramref name="write"/> atomically. <paramref name="durable"/> also
+    /// fsyncs the data before the rename, for files a later run depends on (checkpoints, their pointer, config,
+    /// metrics): otherwise a power cut after the rename can leave the new name on an empty or partial file. Bulk
+    /// outputs (per-particle structures) skip it: one fsync per file would dominate their cost.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write, bool durable = false)
     {
         string full = Path.GetFullPath(path);
         string? dir = Path.GetDirectoryName(full);
@@ -18,7 +23,8 @@ public static class AtomicFile
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 write(fs);
-                fs.Flush(flushToDisk: false);
+                AtomicFileFaults.MaybeFail(full, fs);
+                fs.Flush(flushToDisk: durable);
             }
             File.Move(tmp, full, overwrite: true);
         }
@@ -30,16 +36,16 @@ public static class AtomicFile
     }
 
     /// <summary>Writes text atomically (UTF-8, no BOM).</summary>
-    public static void WriteText(string path, Action<TextWriter> write)
+    public static void WriteText(string path, Action<TextWriter> write, bool durable = false)
     {
         Write(path, s =>
         {
             using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
             w.NewLine = "\n";
             write(w);
-        });
+        }, durable);
     }
 
     /// <summary>Writes a whole string atomically.</summary>
-    public static void WriteAllText(string path, string text) => WriteText(path, w => w.Write(text));
+    public static void WriteAllText(string path, string text, bool durable = false) => WriteText(path, w => w.Write(text), durable);
 }

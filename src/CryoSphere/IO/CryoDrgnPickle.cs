@@ -39,8 +39,26 @@ public static class CryoDrgnPickle
                 throw new InputException(path, $"translations have shape ({string.Join(",", trans.Shape)}), expected ({n},2)");
             tr = trans.ToDoubles();
         }
-        return new CryoDrgnPoses(rot.ToDoubles(), tr, n);
+        double[] rv = rot.ToDoubles();
+        Finite(path, rv, 9, "rotation", ctf: false);
+        Finite(path, tr, 2, "translation", ctf: false);
+        return new CryoDrgnPoses(rv, tr, n);
     }
+
+    private static readonly string[] CtfColumns = ["D", "Apix", "DefocusU", "DefocusV", "DefocusAngle", "Voltage", "Cs", "AmpContrast", "PhaseShift"];
+
+    /// <summary>Refuses NaN and infinities, naming the row (and CTF column), so damage stops the run at open time.</summary>
+    private static void Finite(string path, double[] v, int width, string what, bool ctf)
+    {
+        for (int k = 0; k < v.Length; k++)
+            if (!double.IsFinite(v[k]))
+                throw new InputException(path, ctf
+                    ? $"row {k / 9 + 1}, column {k % 9} ({CtfColumns[k % 9]}): {v[k]} is not a finite number"
+                    : $"{what} {k / width + 1}: {v[k]} is not a finite number");
+    }
+
+    /// <summary>True when the pickle's top-level object is a tuple (a pose file) rather than one array (a CTF file).</summary>
+    public static bool LooksLikePoses(string path) => Load(path) is object[] or NpyArray { Shape.Length: 3 };
 
     /// <summary>Reads a CTF pickle: an [n,9] array.</summary>
     public static CryoDrgnCtf ReadCtf(string path)
@@ -48,7 +66,18 @@ public static class CryoDrgnPickle
         if (Load(path) is not NpyArray a) throw new InputException(path, "is not a cryoDRGN CTF pickle (expected one array)");
         if (a.Shape.Length != 2 || a.Shape[1] != 9)
             throw new InputException(path, $"CTF array has shape ({string.Join(",", a.Shape)}), expected (n,9)");
-        return new CryoDrgnCtf(a.ToDoubles(), checked((int)a.Shape[0]));
+        double[] rows = a.ToDoubles();
+        Finite(path, rows, 9, "row", ctf: true);
+        for (int i = 0; i < rows.Length / 9; i++)
+        {
+            // D, Apix and voltage divide or scale everything downstream; 0 there is damage, not a setting.
+            foreach (int c in new[] { 0, 1, 5 })
+                if (!(rows[9 * i + c] > 0))
+                    throw new InputException(path, $"row {i + 1}, column {c} ({CtfColumns[c]}): {rows[9 * i + c]} must be positive");
+            if (rows[9 * i + 7] is < 0 or > 1)
+                throw new InputException(path, $"row {i + 1}, column 7 (AmpContrast): {rows[9 * i + 7]} must be between 0 and 1");
+        }
+        return new CryoDrgnCtf(rows, checked((int)a.Shape[0]));
     }
 
     /// <summary>One 9-number CTF row as <see cref="CtfParameters"/> (D and apix are dropped).</summary>
@@ -72,7 +101,11 @@ public static class CryoDrgnPickle
             result = Unwrap(u.loads(bytes));
         }
         catch (InputException) { throw; }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        // What a damaged or foreign pickle makes the unpickler throw; anything else (a NullReferenceException in
+        // our constructors, say) is a bug and must not be reported as the user's bad file.
+        catch (Exception e) when (e is PickleException or EndOfStreamException or InvalidDataException or InvalidCastException
+            or FormatException or OverflowException or ArgumentException or KeyNotFoundException or IOException
+            or IndexOutOfRangeException) // Razorvine reads past the end of a truncated buffer
         {
             string why = e.InnerException?.InnerException?.Message ?? e.InnerException?.Message ?? e.Message;
             throw new InputException(path, "not a readable NumPy pickle: " + why, null, e);

@@ -43,6 +43,31 @@ public sealed class CryoSparcCs
     /// <summary>Record-major values, Count × <see cref="FieldWidth"/>.</summary>
     public double[] GetDoubles(string field) => _records.GetDoubles(field);
 
+    /// <summary>
+    /// <see cref="GetDoubles"/>, refusing NaN and infinities with the record and field named, so that a
+    /// damaged value stops the run at open time rather than turning into NaN pixels.
+    /// </summary>
+    public double[] GetFinite(string field)
+    {
+        double[] v = GetDoubles(field);
+        int width = Math.Max(1, FieldWidth(field));
+        for (int k = 0; k < v.Length; k++)
+            if (!double.IsFinite(v[k]))
+                throw new InputException(Path, $"record {k / width + 1}: field {field} is {v[k].ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a finite number");
+        return v;
+    }
+
+    /// <summary><see cref="GetFinite"/> for a field whose every value must be &gt; 0 (pixel sizes, voltage).</summary>
+    public double[] GetPositive(string field)
+    {
+        double[] v = GetFinite(field);
+        int width = Math.Max(1, FieldWidth(field));
+        for (int k = 0; k < v.Length; k++)
+            if (!(v[k] > 0))
+                throw new InputException(Path, $"record {k / width + 1}: field {field} is {v[k].ToString(System.Globalization.CultureInfo.InvariantCulture)}, must be positive");
+        return v;
+    }
+
     /// <summary>Record-major integer values (uint64 uids above long.MaxValue wrap to negative).</summary>
     public long[] GetInts(string field) => _records.GetInt64s(field);
 

@@ -64,11 +64,19 @@ public sealed class StarTable
 
     public string GetString(int row, string column) => Rows[row][ColumnIndex(column)];
 
-    /// <summary>The value as a number; a non-number throws <see cref="InputException"/> naming file, line and column.</summary>
+    /// <summary>
+    /// The value as a finite number; a non-number, NaN or infinity throws <see cref="InputException"/> naming
+    /// file, line and column (no numeric STAR column we read means anything when it is not finite, and a NaN
+    /// accepted here would only surface later as NaN pixels).
+    /// </summary>
     public double GetDouble(int row, int column)
     {
         string s = Rows[row][column];
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) return v;
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+        {
+            if (double.IsFinite(v)) return v;
+            throw new InputException(SourcePath, $"column _{Columns[column]}: '{s}' is not a finite number (row {row + 1} of data_{BlockName})", LineOf(row));
+        }
         throw new InputException(SourcePath, $"column _{Columns[column]}: '{s}' is not a number (row {row + 1} of data_{BlockName})", LineOf(row));
     }
 

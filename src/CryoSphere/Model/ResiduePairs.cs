@@ -6,22 +6,15 @@ namespace CryoSphere.Model;
 /// <summary>Residue pair lists (P, 2) of int64 for the continuity and clash losses; always i &lt; j.</summary>
 public static class ResiduePairs
 {
-    /// <summary>
-    /// Chain neighbours: consecutive residues (in structure order) of the same chain whose residue
-    /// numbers differ by 1.
-    /// </summary>
-    public static Tensor Neighbours(IReadOnlyList<string> chainIds, IReadOnlyList<int> residueNumbers, Device? device = null)
+    /// <summary>Chain-neighbour pairs (see <see cref="ChainNeighbours"/>, the one definition) as a (P, 2) int64 tensor.</summary>
+    public static Tensor Neighbours(Structure structure, Device? device = null) => FromPairs(ChainNeighbours.Of(structure), device);
+
+    /// <summary>Given pairs as a (P, 2) int64 tensor.</summary>
+    public static Tensor FromPairs(IReadOnlyList<(int I, int J)> pairs, Device? device = null)
     {
-        if (chainIds.Count != residueNumbers.Count)
-            throw new ArgumentException($"{chainIds.Count} chain ids but {residueNumbers.Count} residue numbers");
-        var flat = new List<long>();
-        for (int i = 0; i + 1 < chainIds.Count; i++)
-            if (chainIds[i] == chainIds[i + 1] && Math.Abs(residueNumbers[i + 1] - residueNumbers[i]) == 1)
-            {
-                flat.Add(i);
-                flat.Add(i + 1);
-            }
-        return torch.tensor(flat.ToArray(), device: device ?? torch.CPU).reshape(-1, 2);
+        var flat = new long[2 * pairs.Count];
+        for (int k = 0; k < pairs.Count; k++) { flat[2 * k] = pairs[k].I; flat[2 * k + 1] = pairs[k].J; }
+        return torch.tensor(flat, device: device ?? torch.CPU).reshape(-1, 2);
     }
 
     /// <summary>

@@ -324,34 +324,7 @@ public static class Simulator
         var d = new TrainOptions();
         AtomicFile.WriteAllText(Path.Combine(outDir, "images.yaml"),
             $"apix: {o.Apix.ToString("R", Inv)}\nNpix: {o.Npix}\nNpix_downsize: {o.Npix}\nsigma_gmm: {o.Sigma.ToString("R", Inv)}\n");
-        AtomicFile.WriteAllText(Path.Combine(outDir, "parameters.yaml"), $$"""
-            name: "simulated_{{o.Motion}}"
-            folder_path: "."
-            base_structure_path: "base.pdb"
-            image_yaml: "images.yaml"
-            particles_path: "."
-            cs_star_file:
-              file: "particles.star"
-            segmentation_config:
-              part1:
-                all_protein: true
-                N_segm: {{d.Segmentation[0].Segments}}
-            lp_bandwidth:
-            loss_mask_radius: {{N(d.LossMaskRadius)}}
-            input_mask_radius: {{N(d.InputMaskRadius)}}
-            latent_dimension: {{d.LatentDimension}}
-            tau_segmentation: {{N(d.TauSegmentation)}}
-            device: "auto"
-            amortized: true
-            N_epochs: {{d.Epochs}}
-            batch_size: {{d.BatchSize}}
-            seed: {{o.Seed}}
-            optimizer:
-              name: "adam"
-              learning_rate: {{N(d.LearningRate)}}
-              learning_rate_segmentation: {{N(d.LearningRateSegmentation)}}
-
-            """);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "parameters.yaml"), ReferenceYaml.Parameters(o, d));
     }
 
     private static string N(double? v) => v?.ToString("R", Inv) ?? "";

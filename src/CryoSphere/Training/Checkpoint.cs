@@ -33,7 +33,7 @@ public static class Checkpoint
                 using var st = generator.get_state();
                 bw.Write(st.data<byte>().ToArray());
             });
-        });
+        }, durable: true);
     }
 
     private static void WriteBlock(BinaryWriter w, Action<BinaryWriter> body)
@@ -71,7 +71,10 @@ public static class Checkpoint
                 generator.set_state(st);
             }
         }
-        catch (Exception e) when (e is not InputException)
+        // A state dict of other shapes (ArgumentException from TorchSharp), a short block (EndOfStream), or a
+        // native load error; anything else is a bug, not a bad checkpoint.
+        catch (Exception e) when (e is ArgumentException or EndOfStreamException or IOException or InvalidDataException
+            or FormatException or KeyNotFoundException or System.Runtime.InteropServices.ExternalException)
         {
             throw new InputException(path, $"checkpoint does not fit this model or is corrupt ({e.Message.Split('\n')[0]})");
         }

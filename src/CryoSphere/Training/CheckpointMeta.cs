@@ -8,6 +8,10 @@ public sealed record CheckpointMeta
     /// <summary>Next batch of <see cref="Epoch"/> (0 = the epoch starts from scratch).</summary>
     public int Batch { get; init; }
     public int Seed { get; init; }
+    /// <summary>Batch size the run was started with (0 in checkpoints older than this field): the mid-epoch position counts batches of this size.</summary>
+    public int BatchSize { get; init; }
+    /// <summary>Particles trained on (0 in older checkpoints): a data file that changed under the run shows as another count.</summary>
+    public int Particles { get; init; }
     public double ImageMean { get; init; }
     public double ImageStd { get; init; } = 1;
     /// <summary>Side of the images the model sees (after downsampling).</summary>

@@ -46,6 +46,6 @@ public sealed class MetricsLog
             w.WriteLine(string.Join(",", _columns));
             foreach (var r in _rows)
                 w.WriteLine(string.Join(",", _columns.Select(c => r.TryGetValue(c, out var x) ? x.ToString("R", CultureInfo.InvariantCulture) : "")));
-        });
+        }, durable: true);
     }
 }

@@ -53,11 +53,16 @@ public static class ModelFactory
                 var idx = Enumerable.Range(0, s.Count).Where(i => s.ChainIds[i] == p.Chain).ToArray();
                 if (idx.Length == 0)
                     throw new InputException($"segmentation part {p.Name}: chain '{p.Chain}' is not in the structure (chains: {string.Join(", ", s.ChainIds.Distinct())})");
-                int a = p.StartRes ?? 0, b = p.EndRes ?? idx.Length - 1;
-                if (a < 0 || b >= idx.Length || a > b)
-                    throw new InputException($"segmentation part {p.Name}: residues {a}–{b} are outside chain {p.Chain}'s 0–{idx.Length - 1} (indices within the chain, inclusive)");
-                start = idx[a];
-                end = idx[b] + 1;
+                // start_res/end_res are author residue numbers of the chain (as in --select A:122-159), inclusive,
+                // insertion codes within the range included: see docs/conventions.md.
+                int a = p.StartRes ?? s.ResidueNumbers[idx[0]], b = p.EndRes ?? s.ResidueNumbers[idx[^1]];
+                var sel = idx.Where(i => s.ResidueNumbers[i] >= a && s.ResidueNumbers[i] <= b).ToArray();
+                if (a > b || sel.Length == 0)
+                    throw new InputException($"segmentation part {p.Name}: chain {p.Chain} has no residues numbered {a}–{b} (author numbers; chain {p.Chain} has {s.ResidueNumbers[idx[0]]}–{s.ResidueNumbers[idx[^1]]})");
+                if (sel[^1] - sel[0] + 1 != sel.Length)
+                    throw new InputException($"segmentation part {p.Name}: residues {a}–{b} of chain {p.Chain} are not consecutive in the file (numbering goes back and forth)");
+                start = sel[0];
+                end = sel[^1] + 1;
             }
             if (p.Segments > end - start)
                 throw new InputException($"segmentation part {p.Name}: {p.Segments} segments for {end - start} residues");

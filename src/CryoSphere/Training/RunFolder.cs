@@ -42,7 +42,7 @@ public sealed class RunFolder(string root)
         return LatestCheckpoint() ?? throw new InputException(Root, "no checkpoint found: is this a training run folder?");
     }
 
-    public void SetLatest(string checkpointPath) => AtomicFile.WriteAllText(Latest, Path.GetFileName(checkpointPath) + "\n");
+    public void SetLatest(string checkpointPath) => AtomicFile.WriteAllText(Latest, Path.GetFileName(checkpointPath) + "\n", durable: true);
 
     /// <summary>Deletes all but the newest <paramref name="keep"/> epoch checkpoints (0 = keep all).</summary>
     public void Prune(int keep)
@@ -52,6 +52,53 @@ public sealed class RunFolder(string root)
         string? latest = LatestCheckpoint();
         foreach (var f in files.Take(Math.Max(0, files.Count - keep)))
             if (f != latest) File.Delete(f);
+    }
+
+    /// <summary>
+    /// Checkpoints to try when resuming, best first: the one <c>latest</c> names, then every other epoch or
+    /// interrupted checkpoint from the newest position back, so a damaged newest file falls back to an older one.
+    /// </summary>
+    public IReadOnlyList<string> CheckpointCandidates()
+    {
+        var all = Directory.Exists(Checkpoints) ? Directory.GetFiles(Checkpoints, "*.ckpt") : [];
+        var ordered = all.OrderByDescending(Position).ThenByDescending(f => f, StringComparer.Ordinal).ToList();
+        if (LatestCheckpoint() is { } l)
+        {
+            ordered.Remove(l);
+            ordered.Insert(0, l);
+        }
+        return ordered;
+    }
+
+    /// <summary>(epochs done, batch) from a checkpoint's name: epoch_0007 = (7, 0); interrupted_epoch_0008_batch_00012 = (7, 12).</summary>
+    private static (int, int) Position(string file)
+    {
+        var parts = Path.GetFileNameWithoutExtension(file).Split('_');
+        int Num(string key) => Array.IndexOf(parts, key) is var i and >= 0 && i + 1 < parts.Length && int.TryParse(parts[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : 0;
+        return parts[0] == "interrupted" ? (Num("epoch") - 1, Num("batch")) : (Num("epoch"), 0);
+    }
+
+    /// <summary>Removes temporary files a killed writer left (AtomicFile names them .NAME.PID.GUID.tmp).</summary>
+    public int CleanTemporaries()
+    {
+        int n = 0;
+        foreach (var dir in new[] { Root, Checkpoints })
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var f in Directory.GetFiles(dir, ".*.tmp"))
+            {
+                try { File.Delete(f); n++; } catch (IOException) { }
+            }
+        }
+        return n;
+    }
+
+    /// <summary>Deletes interrupted (mid-epoch) checkpoints other than <paramref name="keep"/>: an epoch checkpoint after them supersedes them.</summary>
+    public void DeleteInterrupted(string? keep)
+    {
+        if (!Directory.Exists(Checkpoints)) return;
+        foreach (var f in Directory.GetFiles(Checkpoints, "interrupted_*.ckpt"))
+            if (f != keep) File.Delete(f);
     }
 
     public void AppendLog(string line)

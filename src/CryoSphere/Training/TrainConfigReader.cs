@@ -247,7 +247,7 @@ public static class TrainConfigReader
                 }
             }
             if (!sawAll && part.Chain is null) part = part with { AllProtein = true };
-            if (part.Segments < 1) throw new InputException(path, $"segmentation_config.{partName}.N_segm must be at least 1");
+            if (part.Segments < 1) throw new InputException(path, $"'segmentation_config.{partName}.N_segm' must be at least 1, got {part.Segments}");
             if (!part.AllProtein && part.Chain is null)
                 throw new InputException(path, $"segmentation_config.{partName}: a local part needs 'chain', 'start_res' and 'end_res'");
             parts.Add(part);
@@ -340,15 +340,47 @@ public static class TrainConfigReader
     {
         string? s = Str(path, key, n);
         if (s is null) return null;
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) return v;
+        // YAML spells NaN and infinity .nan / .inf; no setting means anything there.
+        if (s is ".nan" or ".NaN" or ".NAN" or ".inf" or ".Inf" or "-.inf" or "+.inf")
+            throw new InputException(path, $"'{key}' must be a finite number, got '{s}'", Line(n));
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+        {
+            if (!double.IsFinite(v)) throw new InputException(path, $"'{key}' must be a finite number, got '{s}'", Line(n));
+            CheckRange(path, key, v, s, n);
+            return v;
+        }
         throw new InputException(path, $"'{key}' must be a number, got '{s}'", Line(n));
+    }
+
+    /// <summary>
+    /// Lowest allowed value per key (inclusive unless marked exclusive), checked where the value is read so the
+    /// message names the file, key and line rather than surfacing later as "batch size must be at least 1".
+    /// </summary>
+    private static readonly Dictionary<string, (double Min, bool Exclusive)> Minimum = new(StringComparer.Ordinal)
+    {
+        ["N_epochs"] = (1, false), ["batch_size"] = (1, false), ["latent_dimension"] = (1, false), ["N_images"] = (1, false),
+        ["Npix"] = (2, false), ["Npix_downsize"] = (2, false), ["encoder_npix"] = (2, false), ["threads"] = (0, false),
+        ["keep_checkpoints"] = (0, false), ["log_interval"] = (1, false), ["apix"] = (0, true), ["sigma_gmm"] = (0, true),
+        ["tau_segmentation"] = (0, true), ["epsilon_kl"] = (0, false), ["lp_bandwidth"] = (0, true),
+        ["optimizer.learning_rate"] = (0, true), ["optimizer.learning_rate_segmentation"] = (0, true), ["scheduler.decay"] = (0, true),
+    };
+
+    private static void CheckRange(string path, string key, double v, string text, YamlNode n)
+    {
+        if (!Minimum.TryGetValue(key, out var m)) return;
+        bool ok = m.Exclusive ? v > m.Min : v >= m.Min;
+        if (!ok) throw new InputException(path, $"'{key}' must be {(m.Exclusive ? "greater than" : "at least")} {m.Min.ToString(CultureInfo.InvariantCulture)}, got '{text}'", Line(n));
     }
 
     private static int? Int(string path, string key, YamlNode n)
     {
         string? s = Str(path, key, n);
         if (s is null) return null;
-        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)) return v;
+        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
+        {
+            CheckRange(path, key, v, s, n);
+            return v;
+        }
         throw new InputException(path, $"'{key}' must be an integer, got '{s}'", Line(n));
     }
 

@@ -10,7 +10,7 @@ namespace CryoSphere.Training;
 /// </summary>
 public static class TrainConfigWriter
 {
-    public static void Write(string path, TrainOptions o) => AtomicFile.WriteAllText(path, ToYaml(o));
+    public static void Write(string path, TrainOptions o) => AtomicFile.WriteAllText(path, ToYaml(o), durable: true);
 
     public static string ToYaml(TrainOptions o)
     {

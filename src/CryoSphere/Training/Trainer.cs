@@ -21,49 +21,98 @@ public static class Trainer
 {
     private const int MaxConsecutiveBadSteps = 5;
 
-    /// <summary>Starts a new run in <see cref="TrainOptions.OutDir"/>.</summary>
-    public static TrainResult Run(TrainOptions options, IProgress<TrainProgress>? progress = null, CancellationToken ct = default) =>
-        RunCore(options, resume: false, progress, ct);
+    /// <summary>Starts a new run in <see cref="TrainOptions.OutDir"/>; <paramref name="warn"/> hears every warning also written to run.log.</summary>
+    public static TrainResult Run(TrainOptions options, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, Action<string>? warn = null) =>
+        LoggingBugs(options.OutDir, () => RunCore(options, resume: false, [], progress, ct, warn));
 
-    /// <summary>Continues the run in <paramref name="runDir"/>; <paramref name="overrides"/> may change e.g. the number of epochs.</summary>
-    public static TrainResult Resume(string runDir, Func<TrainOptions, TrainOptions>? overrides = null, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+    /// <summary>
+    /// Continues the run in <paramref name="runDir"/>; <paramref name="overrides"/> may change how long and where it
+    /// runs (epochs, threads, device), not what it computes (see <see cref="ResumeSettings"/>).
+    /// </summary>
+    public static TrainResult Resume(string runDir, Func<TrainOptions, TrainOptions>? overrides = null, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, Action<string>? warn = null)
     {
         var folder = new RunFolder(runDir);
+        if (File.Exists(folder.Root)) throw new InputException(runDir, "is a file, not a training run folder");
         if (!File.Exists(folder.Config)) throw new InputException(runDir, "not a training run folder (no config.yaml)");
-        var o = TrainConfigReader.Read(folder.Config) with { OutDir = folder.Root };
-        if (overrides is not null) o = overrides(o) with { OutDir = folder.Root };
-        return RunCore(o, resume: true, progress, ct);
+        var recorded = TrainConfigReader.Read(folder.Config) with { OutDir = folder.Root };
+        var o = overrides is null ? recorded : overrides(recorded) with { OutDir = folder.Root };
+        var changes = ResumeSettings.Check(folder.Root, recorded, o);
+        return LoggingBugs(folder.Root, () => RunCore(o, resume: true, changes, progress, ct, warn));
     }
 
-    private static TrainResult RunCore(TrainOptions o, bool resume, IProgress<TrainProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// A bug (any exception that is not an input problem, a known run failure or cancellation) gets its stack
+    /// trace written to run.log when the run folder exists, and the log's path attached for the CLI to point at.
+    /// </summary>
+    private static TrainResult LoggingBugs(string? outDir, Func<TrainResult> run)
+    {
+        try { return run(); }
+        catch (IOException e) when (outDir is not null && IsDiskFull(e))
+        {
+            // A full disk can surface in any write (run.log, a skipped-step note), not only at a checkpoint.
+            throw new RunFailedException($"cannot write to {Path.GetFullPath(outDir)} (disk full); the last good checkpoint is kept; free space and continue with: cryosphere train --resume {Path.GetFullPath(outDir)}", e);
+        }
+        catch (Exception e) when (e is not (InputException or RunFailedException or OperationCanceledException) && outDir is not null)
+        {
+            var folder = new RunFolder(outDir);
+            if (Directory.Exists(folder.Root))
+            {
+                try
+                {
+                    folder.AppendLog("internal error: " + e);
+                    e.Data[RunFailedException.RunLogKey] = folder.Log;
+                }
+                catch (IOException) { }
+            }
+            throw;
+        }
+    }
+
+    private static TrainResult RunCore(TrainOptions o, bool resume, IReadOnlyList<string> changes, IProgress<TrainProgress>? progress, CancellationToken ct, Action<string>? warn)
     {
         if (o.OutDir is null) throw new InputException("no output folder: give --out");
+        if (File.Exists(o.OutDir)) throw new InputException(o.OutDir, "--out names an existing file; give a folder for the run");
         if (o.Epochs < 1) throw new InputException($"epochs must be at least 1 (got {o.Epochs})");
         if (o.BatchSize < 1) throw new InputException($"batch size must be at least 1 (got {o.BatchSize})");
         if (o.MinSteps < 0) throw new InputException($"min_steps must be at least 0 (got {o.MinSteps})");
         if (o.RampSteps < 1) throw new InputException($"ramp_steps must be at least 1 (got {o.RampSteps})");
         if (!(o.PlateauTolerance >= 0 && o.PlateauTolerance < 1)) throw new InputException($"plateau_tolerance must be in [0, 1) (got {o.PlateauTolerance})");
+        if (o.NImages is < 1) throw new InputException($"--n-images / N_images must be at least 1 (got {o.NImages})");
+        if (o.Threads < 0) throw new InputException($"--threads must be 0 (all cores) or more (got {o.Threads})");
+        if (o.LatentDimension < 1) throw new InputException($"latent dimension must be at least 1 (got {o.LatentDimension})");
         int seed = o.Seed ?? Random.Shared.Next(1, int.MaxValue);
         o = o with { Seed = seed };
         var folder = new RunFolder(o.OutDir);
-        string? checkpoint = null;
+        // Refuse early (before the data are opened) when another live process trains into this folder.
+        if (RunLock.Holder(folder) is { } holder)
+            throw new RunFailedException($"{folder.Root} is in use by another training run ({holder}); wait for it or choose another --out");
+        IReadOnlyList<string> candidates = [];
         if (resume)
         {
-            checkpoint = folder.LatestCheckpoint() ?? throw new InputException(folder.Root, "nothing to resume: no checkpoint in this run folder");
+            candidates = folder.CheckpointCandidates();
+            if (candidates.Count == 0) throw new InputException(folder.Root, "nothing to resume: no checkpoint in this run folder");
         }
         else if (folder.LatestCheckpoint() is not null)
             throw new InputException(folder.Root, "already holds a training run; use --resume to continue it or choose another --out");
+        else o = RunPaths.Absolute(o);
 
         TorchRuntime.SetThreads(o.Threads);
         using var setup = TrainingSetup.Create(o);
         folder.Create();
+        void Warn(string w)
+        {
+            folder.AppendLog("warning: " + w);
+            warn?.Invoke(w);
+        }
+        using var runLock = RunLock.Acquire(folder, Warn);
+        if (folder.CleanTemporaries() is var cleaned and > 0) folder.AppendLog($"removed {cleaned} temporary file(s) left by an earlier, killed run");
         if (!resume)
         {
-            TrainConfigWriter.Write(folder.Config, o);
-            folder.AppendLog($"new run: {setup.Data.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}");
-            foreach (var w in setup.Data.Table.Warnings) folder.AppendLog("warning: " + w);
+            WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(o, folder.Root)));
+            folder.AppendLog($"new run: {setup.Data.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
         }
-        else folder.AppendLog($"resuming from {checkpoint}");
+        foreach (var c in changes) folder.AppendLog("resume changes " + c);
+        foreach (var w in setup.Data.Table.Warnings) Warn(w);
 
         torch.manual_seed(seed);
         using var model = ModelFactory.Build(o, setup);
@@ -72,12 +121,18 @@ public static class Trainer
         using var gen = new Generator((ulong)seed, setup.Device);
 
         CheckpointMeta meta;
-        if (checkpoint is not null) meta = Checkpoint.Load(checkpoint, model, optimizer, gen);
+        string? checkpoint = null;
+        if (resume)
+        {
+            (checkpoint, meta) = CheckpointFallback.LoadNewestIntact(folder, candidates, model, optimizer, gen, Warn);
+            folder.AppendLog($"resuming from {Path.GetFileName(checkpoint)}");
+            CheckpointFallback.CheckRecorded(folder, meta, o, setup.Subset.Length);
+        }
         else
         {
             if (o.ResumeModel is { } rm) Checkpoint.Load(rm, model);
             var stats = setup.EstimateImageStatistics(seed);
-            meta = new CheckpointMeta { Seed = seed, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, PixelSize = setup.Grid.Apix };
+            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, PixelSize = setup.Grid.Apix };
             folder.AppendLog($"image statistics (after downsampling): mean {stats.Mean:G4}, sd {stats.Std:G4}");
         }
         var pixelStats = new PixelStatistics(meta.ImageMean, meta.ImageStd, 0);
@@ -115,8 +170,11 @@ public static class Trainer
                 {
                     var m = Meta(meta, epoch, b, sums, images, skipped, elapsedBefore + clock.Elapsed.TotalSeconds);
                     string p = Path.Combine(folder.Checkpoints, $"interrupted_epoch_{epoch + 1:D4}_batch_{b:D5}.ckpt");
-                    Checkpoint.Save(p, m, model, optimizer, gen);
-                    folder.SetLatest(p);
+                    WriteOrFail(folder, lastCheckpoint, () =>
+                    {
+                        Checkpoint.Save(p, m, model, optimizer, gen);
+                        folder.SetLatest(p);
+                    });
                     folder.AppendLog($"interrupted in epoch {epoch + 1} before batch {b + 1}/{nb}: checkpoint {Path.GetFileName(p)}");
                     return new TrainResult(folder.Root, epoch, true, metrics.Rows);
                 }
@@ -153,7 +211,7 @@ public static class Trainer
                         if (consecutiveBad >= MaxConsecutiveBadSteps)
                         {
                             if (lastCheckpoint is null)
-                                throw new InputException(o.ParticlesPath, $"training diverged at the start ({bad}); check the images and poses, or lower the learning rate");
+                                throw new RunFailedException($"training diverged at the start ({bad}); check the images and poses of {o.ParticlesPath}, or lower the learning rate");
                             Checkpoint.Load(lastCheckpoint, model, optimizer);
                             folder.AppendLog($"{consecutiveBad} bad steps in a row: restored {Path.GetFileName(lastCheckpoint)}");
                             consecutiveBad = 0;
@@ -198,12 +256,16 @@ public static class Trainer
             row["seconds"] = secs;
             row["images_per_s"] = epochImages / Math.Max(secs, 1e-9);
             row["rss_mb"] = ProcessMemory.RssMiB();
-            metrics.Append(row);
             string ckpt = folder.EpochCheckpoint(epoch + 1);
-            Checkpoint.Save(ckpt, Meta(meta, epoch + 1, 0, [], 0, skipped, elapsedBefore + clock.Elapsed.TotalSeconds), model, optimizer, gen);
-            folder.SetLatest(ckpt);
+            WriteOrFail(folder, lastCheckpoint, () =>
+            {
+                metrics.Append(row);
+                Checkpoint.Save(ckpt, Meta(meta, epoch + 1, 0, [], 0, skipped, elapsedBefore + clock.Elapsed.TotalSeconds), model, optimizer, gen);
+                folder.SetLatest(ckpt);
+                folder.DeleteInterrupted(null);
+                folder.Prune(o.KeepCheckpoints);
+            });
             lastCheckpoint = ckpt;
-            folder.Prune(o.KeepCheckpoints);
             converged = budget.Converged(CorrelationHistory(metrics));
             folder.AppendLog($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
             if (converged) folder.AppendLog($"correlation plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6)");
@@ -215,6 +277,25 @@ public static class Trainer
     }
 
     private static List<double> CorrelationHistory(MetricsLog metrics) => metrics.Rows.Select(r => r["corr"]).ToList();
+
+    /// <summary>
+    /// Runs a write to the run folder; a full disk (or any I/O failure) becomes one line naming the last good
+    /// checkpoint, which the atomic write left untouched, instead of a stack trace.
+    /// </summary>
+    private static void WriteOrFail(RunFolder folder, string? lastGood, Action write)
+    {
+        try { write(); }
+        catch (IOException e)
+        {
+            string kept = lastGood is null ? "no checkpoint was written yet" : $"the last good checkpoint {Path.GetFileName(lastGood)} is kept";
+            string why = IsDiskFull(e) ? "disk full" : e.Message;
+            try { folder.AppendLog($"write failed ({why}): {e}"); } catch (IOException) { }
+            throw new RunFailedException($"cannot write to {folder.Root} ({why}); {kept}; free space and continue with: cryosphere train --resume {folder.Root}", e);
+        }
+    }
+
+    private static bool IsDiskFull(IOException e) =>
+        (e.HResult & 0xFFFF) == AtomicFileFaults.NoSpaceErrno || e.Message.Contains("No space left", StringComparison.Ordinal);
 
     private static CheckpointMeta Meta(CheckpointMeta basis, int epoch, int batch, Dictionary<string, double> sums, long images, int skipped, double elapsed) =>
         basis with { Epoch = epoch, Batch = batch, PartialSums = new(sums), PartialImages = images, SkippedSteps = skipped, ElapsedSeconds = elapsed };

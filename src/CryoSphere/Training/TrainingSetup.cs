@@ -56,6 +56,8 @@ public sealed class TrainingSetup : IDisposable
             if (n > box || n < 8) throw new InputException($"Npix_downsize {n} must be between 8 and the image size {box}");
             var grid = new ImageGrid(n, data.PixelSize * box / n);
             int count = Math.Min(o.NImages ?? data.Count, data.Count);
+            if (o.NImages is { } ask && ask > data.Count)
+                data.Table.Warnings.Add($"N_images is {ask} but {o.ParticlesPath} has {data.Count} particles: using all {data.Count}");
             using var scope = NewDisposeScope();
             var baseCoords = tensor(structure.Coordinates, [structure.Count, 3]).to(device);
             var amps = tensor(structure.Amplitudes).to(device);
@@ -63,7 +65,7 @@ public sealed class TrainingSetup : IDisposable
             if (ne < 8) throw new InputException($"encoder_npix {ne} must be at least 8");
             Tensor? inMask = o.InputMaskRadius is { } ir ? Masks.Circular(ne, ir, device) : null;
             Tensor? lossMask = o.LossMaskRadius is { } lr ? Masks.Circular(n, lr, device) : null;
-            var neighbours = ResiduePairs.Neighbours(structure.ChainIds, structure.ResidueNumbers, device);
+            var neighbours = ResiduePairs.Neighbours(structure, device);
             Tensor? clash = null;
             if (!o.FullClashLoss && (o.Clash.Beta ?? 0) > 0)
                 clash = ResiduePairs.WithinBaseDistance(baseCoords, neighbours, o.MinClashCutoffPairs, o.MaxClashCutoffPairs);

@@ -64,10 +64,14 @@ public class FscTests
         Assert.Equal(64 / (16 * (1 - 0.143)), Fsc.Resolution(curve, 32, 2.0, 0.143), 9);
         // Never below the threshold: Nyquist.
         Assert.Equal(4.0, Fsc.Resolution(Enumerable.Repeat(1.0, 17).ToArray(), 32, 2.0, 0.143), 9);
+        Assert.True(Fsc.Crosses(curve, 0.5));
+        Assert.False(Fsc.Crosses(Enumerable.Repeat(1.0, 17).ToArray(), 0.143));
+        Assert.Equal("8.00 Å", Fsc.Describe(curve, 32, 2.0, 0.5));
+        Assert.StartsWith("not reached: beyond Nyquist", Fsc.Describe(Enumerable.Repeat(1.0, 17).ToArray(), 32, 2.0, 0.143));
     }
 
     [Fact]
-    public void CliPrintsNyquistForAMapWithItself()
+    public void CliSaysBeyondNyquistForAMapWithItself()
     {
         string dir = TestData.TempDir("fsc");
         string a = Path.Combine(dir, "a.mrc");
@@ -75,8 +79,9 @@ public class FscTests
         string csv = Path.Combine(dir, "curve.csv");
         var r = CliRunner.Run("fsc", a, a, "--out", csv);
         Assert.True(r.ExitCode == 0, r.Err);
-        Assert.Contains("FSC 0.143: 3.00 Å", r.Out);
-        Assert.Contains("FSC 0.5:   3.00 Å", r.Out);
+        // A map with itself never decorrelates: the resolution is a bound, not a measurement.
+        Assert.Contains("FSC 0.143: not reached: beyond Nyquist (curve stays above 0.143 up to 3.00 Å)", r.Out);
+        Assert.Contains("FSC 0.5:   not reached: beyond Nyquist", r.Out);
         Assert.Equal(10, File.ReadAllLines(csv).Length);
     }
 

@@ -52,13 +52,38 @@ public class InfoCommandTests
     }
 
     [Fact]
-    public void MissingStackIsOneLineNamingTheStack()
+    public void MissingStackStillDescribesTheMetadata()
     {
         string p = Path.Combine(TestData.TempDir("info"), "lost.star");
         File.WriteAllText(p, "data_particles\n\nloop_\n_rlnImageName #1\n_rlnImagePixelSize #2\n000001@gone.mrcs 2.0\n");
         var r = CliRunner.Run("info", p);
-        CliRunner.AssertOneLineError(r, "lost.star");
-        Assert.Contains("gone.mrcs", r.Err);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("1 particles in 1 stack(s)", r.Out);
+        Assert.Contains("stacks missing: 1 of 1 not found (e.g. gone.mrcs", r.Out);
+        Assert.DoesNotContain("valid: every referenced stack exists", r.Out);
+    }
+
+    [Fact]
+    public void CryoSparcMetadataWithoutItsStacksIsDescribed()
+    {
+        var r = CliRunner.Run("info", TestData.CryoDrgn("cryosparc_P12_J24_001_particles.cs"));
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("cryoSPARC .cs, 2019 particles in 50 stack(s)", r.Out);
+        Assert.Contains("2.95 Å/px", r.Out);
+        Assert.Contains("200 kV", r.Out);
+        Assert.Contains("poses: yes; CTF: yes", r.Out);
+        Assert.Contains("stacks missing: 50 of 50", r.Out);
+    }
+
+    [Fact]
+    public void PosePickleOfWrongShapeIsReportedAsAPoseProblem()
+    {
+        // A (rotations, translations) tuple whose translations are (2,5) instead of (5,2): a broken pose file, not "not a CTF pickle".
+        string p = Path.Combine(TestData.TempDir("info"), "poses3.pkl");
+        File.WriteAllBytes(p, Corpus.Mutate.Bytes(File.ReadAllBytes(TestData.CryoDrgn("pose.star.pkl")), [(byte)'K', 5, (byte)'K', 2, 0x86], [(byte)'K', 2, (byte)'K', 5, 0x86]));
+        var r = CliRunner.Run("info", p);
+        CliRunner.AssertOneLineError(r, "poses3.pkl");
+        Assert.Contains("translations have shape", r.Err);
     }
 
     [Fact]

@@ -57,20 +57,15 @@ public class LossesTests
     {
         using var scope = torch.NewDisposeScope();
         Tensor x = torch.tensor(new float[] { 0, 0, 0, 3.8f, 0, 0, 7.6f, 0, 0 }).reshape(3, 3);
-        Tensor pairs = ResiduePairs.Neighbours(new[] { "A", "A", "A" }, new[] { 1, 2, 3 });
+        Tensor pairs = ResiduePairs.FromPairs([(0, 1), (1, 2)]);
         Assert.Equal(0.0, Losses.Continuity(x.unsqueeze(0), x, pairs).ToSingle(), 4);
         Tensor moved = x.clone();
         moved[2, 0] = torch.tensor(8.6f); // second bond stretched by 1 Å
         Assert.Equal(0.5, Losses.Continuity(moved.unsqueeze(0), x, pairs).ToSingle(), 4);
     }
 
-    [Fact]
-    public void NeighbourPairsNeedSameChainAndConsecutiveNumbers()
-    {
-        using var scope = torch.NewDisposeScope();
-        Tensor pairs = ResiduePairs.Neighbours(new[] { "A", "A", "A", "B", "B", "B" }, new[] { 5, 6, 8, 9, 10, 11 });
-        Assert.Equal(new long[] { 0, 1, 3, 4, 4, 5 }, pairs.data<long>().ToArray());
-    }
+    /// <summary>Neighbour pairs of one unbroken chain of <paramref name="n"/> residues.</summary>
+    private static (int, int)[] Chain(int n) => Enumerable.Range(0, n - 1).Select(i => (i, i + 1)).ToArray();
 
     [Fact]
     public void ClashIsZeroWithZeroGradientWhenNothingClashes()
@@ -78,7 +73,7 @@ public class LossesTests
         using var scope = torch.NewDisposeScope();
         Tensor x = (torch.arange(5, dtype: ScalarType.Float32) * 10).unsqueeze(-1).expand(5, 3).contiguous();
         Tensor coords = x.unsqueeze(0).expand(2, 5, 3).clone().requires_grad_(true);
-        Tensor neighbours = ResiduePairs.Neighbours(Enumerable.Repeat("A", 5).ToArray(), new[] { 1, 2, 3, 4, 5 });
+        Tensor neighbours = ResiduePairs.FromPairs(Chain(5));
         Tensor light = ResiduePairs.WithinBaseDistance(x, neighbours, 0, 100);
         Assert.Equal(6, light.shape[0]); // 10 pairs − 4 neighbours
         Tensor loss = Losses.Clash(coords, light, 4.0) + Losses.ClashFull(coords, neighbours, 4.0);
@@ -93,7 +88,7 @@ public class LossesTests
         using var scope = torch.NewDisposeScope();
         // Residues 0 and 2 (not chain neighbours) sit on the same point.
         Tensor x = torch.tensor(new float[] { 0, 0, 0, 3.8f, 0, 0, 0, 0, 0 }).reshape(1, 3, 3).requires_grad_(true);
-        Tensor neighbours = ResiduePairs.Neighbours(new[] { "A", "A", "A" }, new[] { 1, 2, 3 });
+        Tensor neighbours = ResiduePairs.FromPairs([(0, 1), (1, 2)]);
         Tensor full = Losses.ClashFull(x, neighbours, 4.0);
         Assert.Equal(16.0, full.ToSingle(), 3); // one non-neighbour pair: relu(4 − 0)²
         Tensor light = Losses.Clash(x, torch.tensor(new long[] { 0, 2 }).reshape(1, 2), 4.0);
@@ -109,7 +104,7 @@ public class LossesTests
         torch.manual_seed(4);
         int r = 40;
         Tensor coords = GradCheck.Leaf(torch.rand(2, r, 3) * 15);
-        Tensor neighbours = ResiduePairs.Neighbours(Enumerable.Repeat("A", r).ToArray(), Enumerable.Range(1, r).ToArray());
+        Tensor neighbours = ResiduePairs.FromPairs(Chain(r));
         const double cutoff = 4.0;
         Tensor Dense()
         {
@@ -131,7 +126,7 @@ public class LossesTests
         torch.manual_seed(6);
         int r = 30;
         Tensor x = torch.rand(r, 3) * 20;
-        Tensor neighbours = ResiduePairs.Neighbours(Enumerable.Repeat("A", r).ToArray(), Enumerable.Range(1, r).ToArray());
+        Tensor neighbours = ResiduePairs.FromPairs(Chain(r));
         Tensor pairs = ResiduePairs.WithinBaseDistance(x, neighbours, 3, 9, chunkElements: 50);
         float[] p = x.data<float>().ToArray();
         var expected = new List<long>();

@@ -7,14 +7,14 @@ public class ModelFactoryTests
     private static readonly Structure Ake = Structure.Load(TestData.Structure("1ake.pdb"));
 
     [Fact]
-    public void LocalPartsMapChainIndicesOntoGlobalResidues()
+    public void LocalPartsMapAuthorNumbersOntoGlobalResidues()
     {
         var o = new TrainOptions
         {
             Segmentation =
             [
-                new SegmentationPartOptions { Name = "lid", AllProtein = false, Chain = "A", StartRes = 121, EndRes = 158, Segments = 2 },
-                new SegmentationPartOptions { Name = "b", AllProtein = false, Chain = "B", StartRes = 0, EndRes = 213, Segments = 4 },
+                new SegmentationPartOptions { Name = "lid", AllProtein = false, Chain = "A", StartRes = 122, EndRes = 159, Segments = 2 },
+                new SegmentationPartOptions { Name = "b", AllProtein = false, Chain = "B", StartRes = 1, EndRes = 214, Segments = 4 },
             ],
         };
         var parts = ModelFactory.Parts(o, Ake);
@@ -27,12 +27,34 @@ public class ModelFactoryTests
 
     [Theory]
     [InlineData("C", 0, 10, "chain 'C'")]
-    [InlineData("A", 200, 300, "outside chain A")]
+    [InlineData("A", 300, 400, "no residues numbered 300–400 (author numbers; chain A has 1–214)")]
+    [InlineData("A", 150, 120, "no residues numbered 150–120")]
     public void BadPartsAreNamed(string chain, int start, int end, string mention)
     {
         var o = new TrainOptions { Segmentation = [new SegmentationPartOptions { Name = "p", AllProtein = false, Chain = chain, StartRes = start, EndRes = end, Segments = 2 }] };
         var e = Assert.Throws<InputException>(() => ModelFactory.Parts(o, Ake));
         Assert.Contains(mention, e.Message);
+    }
+
+    [Fact]
+    public void PartAndSelectAddressTheSameResiduesInAChainWithGapsAndInsertions()
+    {
+        // Chain numbered from 10 with a gap (13–19 missing) and an insertion (21A): a part 12–21 and --select A:12-21
+        // must name the same residues, 12, 20, 21 and 21A (not indices 12..21 of the chain).
+        string p = Path.Combine(TestData.TempDir("mf"), "gappy.pdb");
+        var lines = new List<string>();
+        var numbers = new (int N, char I)[] { (10, ' '), (11, ' '), (12, ' '), (20, ' '), (21, ' '), (21, 'A'), (22, ' '), (23, ' ') };
+        for (int k = 0; k < numbers.Length; k++)
+            lines.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "ATOM  {0,5}  CA  ALA A{1,4}{2}   {3,8:F3}{4,8:F3}{5,8:F3}  1.00 20.00           C  ", k + 1, numbers[k].N, numbers[k].I, 3.8 * k, 0.0, 0.0));
+        lines.Add("END");
+        File.WriteAllText(p, string.Join("\n", lines) + "\n");
+        var s = Structure.Load(p);
+        var o = new TrainOptions { Segmentation = [new SegmentationPartOptions { Name = "p", AllProtein = false, Chain = "A", StartRes = 12, EndRes = 21, Segments = 2 }] };
+        var part = ModelFactory.Parts(o, s)[0];
+        int[] selected = StructureSelection.Parse(s, "A:12-21");
+        Assert.Equal(Enumerable.Range(part.Start, part.End - part.Start), selected);
+        Assert.Equal(new[] { 2, 3, 4, 5 }, selected);
     }
 
     [Fact]
@@ -42,7 +64,7 @@ public class ModelFactoryTests
         {
             Segmentation =
             [
-                new SegmentationPartOptions { Name = "a", AllProtein = false, Chain = "A", StartRes = 0, EndRes = 100, Segments = 2 },
+                new SegmentationPartOptions { Name = "a", AllProtein = false, Chain = "A", StartRes = 1, EndRes = 100, Segments = 2 },
                 new SegmentationPartOptions { Name = "b", AllProtein = false, Chain = "A", StartRes = 50, EndRes = 150, Segments = 2 },
             ],
         };

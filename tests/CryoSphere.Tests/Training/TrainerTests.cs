@@ -84,7 +84,7 @@ public class TrainerTests(TinyDataset data) : IClassFixture<TinyDataset>
     public void PlateauStopsTheRunAndResumeStopsAtTheSameEpoch()
     {
         string dir = Path.Combine(TestData.TempDir("plateau"), "r");
-        var o = data.Options(dir, 60) with { MinSteps = 0, RampSteps = 10, PlateauTolerance = 0.5, KeepCheckpoints = 0 };
+        var o = data.Options(dir, 60) with { MinSteps = 0, RampSteps = 2, PlateauTolerance = 0.5, KeepCheckpoints = 0 };
         var full = Trainer.Run(o);
         Assert.InRange(full.EpochsDone, 3, 59);
         Assert.Equal(full.EpochsDone, full.Metrics.Count);
@@ -167,7 +167,8 @@ public class NonFiniteGuardTests(TinyDataset data) : IClassFixture<TinyDataset>
         TrainerFaults.NonFiniteLossAt = (e, b) => true;
         try
         {
-            var ex = Assert.Throws<InputException>(() => Trainer.Run(data.Options(dir, 1)));
+            // Not an input error (exit 2): the inputs opened fine; it is a failed run (exit 3).
+            var ex = Assert.Throws<RunFailedException>(() => Trainer.Run(data.Options(dir, 1)));
             Assert.Contains("diverged", ex.Message);
         }
         finally
