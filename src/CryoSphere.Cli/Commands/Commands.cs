@@ -8,6 +8,7 @@ internal static partial class Commands
     public static IEnumerable<Command> All(CliContext ctx)
     {
         yield return AnalyzeCommand.Create(ctx);
+        yield return BackprojectCommand.Create(ctx);
         yield return CenterCommand.Create(ctx);
         yield return EvaluateCommand.Create(ctx);
         yield return FscCommand.Create(ctx);

@@ -1,0 +1,35 @@
+using CryoSphere.IO;
+
+namespace CryoSphere.Tests.Cli;
+
+public class BackprojectCommandTests
+{
+    private static readonly string Ake = TestData.Structure("1ake.pdb");
+
+    [Fact]
+    public void WritesMapsAtTheDownsampledSizeFromTheFirstParticles()
+    {
+        string sim = TestData.TempDir("bp-cli-sim");
+        var s = CliRunner.Run("simulate", "--structure", Ake, "--chains", "A", "--select", "A:122-159", "--axis", "A:118,A:167",
+            "--angle-range=0,0", "--n-images", "60", "--npix", "32", "--apix", "3", "--no-noise", "--out", sim);
+        Assert.True(s.ExitCode == 0, s.Err);
+        string outDir = TestData.TempDir("bp-cli");
+        var r = CliRunner.Run("backproject", "--particles", Path.Combine(sim, "particles.star"), "--first", "40", "--downsample", "16", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("from 40 images", r.Out);
+        var map = MrcVolume.Read(Path.Combine(outDir, "half1.mrc"));
+        Assert.Equal((16, 16, 16), (map.Nx, map.Ny, map.Nz));
+        Assert.Equal(6.0, map.VoxelSize, 1e-6);          // 3 Å × 32/16
+        Assert.Equal(-8 * 6.0, map.Origin.Z, 1e-6);
+        Assert.Equal(10, File.ReadAllLines(Path.Combine(outDir, "fsc.csv")).Length);   // header + shells 0…8
+    }
+
+    [Fact]
+    public void BadInputIsOneLineWithExitCode2()
+    {
+        string missing = Path.Combine(TestData.TempDir("bp-cli"), "nope.star");
+        var r = CliRunner.Run("backproject", "--particles", missing, "--out", TestData.TempDir("bp-cli"));
+        CliRunner.AssertOneLineError(r, "nope.star");
+        Assert.Equal(2, r.ExitCode);
+    }
+}
