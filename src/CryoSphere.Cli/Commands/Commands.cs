@@ -12,6 +12,7 @@ internal static partial class Commands
         yield return CenterCommand.Create(ctx);
         yield return EvaluateCommand.Create(ctx);
         yield return FscCommand.Create(ctx);
+        yield return FitCommand.Create(ctx);
         yield return DemoCommand.Create(ctx);
         yield return InfoCommand.Create(ctx);
         yield return SimulateCommand.Create(ctx);

@@ -13,8 +13,8 @@ namespace CryoSphere.Tests.Analysis;
 public class RigidFitTests(ITestOutputHelper log)
 {
     private static readonly string Ake = TestData.Structure("1ake.pdb");
-    private const int N = 40;
-    private const double Apix = 2.5;
+    private const int N = 32;
+    private const double Apix = 3;
 
     [Theory]
     [InlineData(1)]
@@ -40,7 +40,7 @@ public class RigidFitTests(ITestOutputHelper log)
             for (int k = 0; k < 3; k++) moved[3 * i + k] = (float)(v[k] + shift[k]);
         }
 
-        var fit = RigidFit.Fit(moved, s.Amplitudes, map, N, Apix, new RigidFit.Options { Rotations = 1500, Seed = seed });
+        var fit = RigidFit.Fit(moved, s.Amplitudes, map, N, Apix, new RigidFit.Options { Rotations = 1000, Candidates = 3, RefineSteps = 150, Seed = seed });
         double sum = 0;
         for (int i = 0; i < s.Count; i++)
         {
