@@ -32,11 +32,12 @@ public sealed record BackprojectOptions
 }
 
 /// <summary>What a backprojection wrote and measured.</summary>
-public sealed record BackprojectResult(string OutDir, int Images, int Npix, double Apix, double[] Fsc,
+public sealed record BackprojectResult(string OutDir, int Images, int Half1Images, int Npix, double Apix, double[] Fsc,
     double Resolution05, double Resolution0143, double Seconds, double PeakRssMiB);
 
 /// <summary>
-/// Streams a particle dataset through two <see cref="Backprojector"/>s (a seeded random half-set split), then writes
+/// Streams a particle dataset through two <see cref="Backprojector"/>s (`rlnRandomSubset` when the STAR file has it,
+/// else a seeded random half-set split), then writes
 /// half1.mrc, half2.mrc, map.mrc (from the summed accumulators, not the average of the halves), fsc.csv and
 /// fsc.png. Maps are in the box frame of `volume`/`project`: origin −⌊N/2⌋·apix, so voxel ⌊N/2⌋ is at 0.
 /// </summary>
@@ -59,7 +60,8 @@ public static class Backprojection
         if (n < 8 || n > n0) throw new InputException($"--downsample {n}: must be between 8 and the box size {n0}");
         var grid = new ImageGrid(n0, ds.PixelSize).Resized(n);
         int count = Math.Min(o.First ?? t.Count, t.Count);
-        int[] half = HalfSets(count, o.Seed);
+        // RELION's own half-sets when the file has them, so that our FSC is comparable with its refinement's.
+        int[] half = t.RandomSubset is { } rs ? rs.Take(count).Select(v => v - 1).ToArray() : HalfSets(count, o.Seed);
 
         string outDir = Path.GetFullPath(o.OutDir);
         Directory.CreateDirectory(outDir);
@@ -88,6 +90,8 @@ public static class Backprojection
             progress?.Report((start + b, count));
         }
 
+        if (bp1.Count == 0 || bp2.Count == 0) throw new InputException(o.Particles, "one half-set is empty; give at least two particles (and both rlnRandomSubset values)");
+        int half1 = (int)bp1.Count;
         var (m1, m2, map) = Maps(bp1, bp2, o.Regulariser);
         double origin = -(n / 2) * grid.Apix;
         var o3 = (origin, origin, origin);
@@ -96,7 +100,7 @@ public static class Backprojection
         MrcWriter.WriteVolume(Path.Combine(outDir, "map.mrc"), map, n, n, n, grid.Apix, o3);
         double[] fsc = Fsc.Curve(m1, m2, n);
         WriteFsc(outDir, fsc, n, grid.Apix);
-        return new BackprojectResult(outDir, count, n, grid.Apix, fsc,
+        return new BackprojectResult(outDir, count, half1, n, grid.Apix, fsc,
             Fsc.Resolution(fsc, n, grid.Apix, 0.5), Fsc.Resolution(fsc, n, grid.Apix, 0.143),
             clock.Elapsed.TotalSeconds, ProcessMemory.PeakRssMiB());
     }

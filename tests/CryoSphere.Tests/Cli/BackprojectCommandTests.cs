@@ -25,6 +25,34 @@ public class BackprojectCommandTests
         Assert.Equal(10, File.ReadAllLines(Path.Combine(outDir, "fsc.csv")).Length);   // header + shells 0…8
     }
 
+    /// <summary>A STAR file's rlnRandomSubset decides the half-sets (here 5 particles in half 1, 15 in half 2).</summary>
+    [Fact]
+    public void RelionHalfSetsAreUsedAndBadOnesRejected()
+    {
+        TorchSharp.torch.set_num_threads(1);
+        string sim = TestData.TempDir("bp-cli-sim");
+        var s = CliRunner.Run("simulate", "--structure", Ake, "--chains", "A", "--select", "A:122-159", "--axis", "A:118,A:167",
+            "--angle-range=0,0", "--n-images", "20", "--npix", "16", "--apix", "6", "--no-noise", "--out", sim);
+        Assert.True(s.ExitCode == 0, s.Err);
+        string star = Path.Combine(sim, "particles.star");
+        string Subsets(Func<int, int> subset)
+        {
+            int k = 0;
+            var lines = File.ReadAllLines(star).Select(l =>
+                l.StartsWith("_rlnOpticsGroup #13") ? l + "\n_rlnRandomSubset #14" : l.Contains('@') ? $"{l} {subset(k++)}" : l);
+            string p = Path.Combine(sim, $"subsets-{Guid.NewGuid():N}.star");
+            File.WriteAllText(p, string.Join("\n", lines) + "\n");
+            return p;
+        }
+        var r = CliRunner.Run("backproject", "--particles", Subsets(i => i % 4 == 0 ? 1 : 2), "--out", TestData.TempDir("bp-cli"));
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("from 20 images (5 in half 1)", r.Out);
+
+        var bad = CliRunner.Run("backproject", "--particles", Subsets(i => i == 7 ? 3 : 1), "--out", TestData.TempDir("bp-cli"));
+        CliRunner.AssertOneLineError(bad, "rlnRandomSubset");
+        Assert.Equal(2, bad.ExitCode);
+    }
+
     [Fact]
     public void BadInputIsOneLineWithExitCode2()
     {
