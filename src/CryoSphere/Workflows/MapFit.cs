@@ -14,9 +14,15 @@ public sealed record MapFitOptions
     /// <summary>Fitted structure (.pdb or .cif); the transform goes beside it as NAME.transform.json.</summary>
     public required string OutPath { get; init; }
     public RigidFit.Options Fit { get; init; } = new();
+    /// <summary>Optional particles (poses, CTF) in the map's box: report how well the model explains them before and after.</summary>
+    public string? Particles { get; init; }
+    public string? DataDir { get; init; }
+    /// <summary>Particles used for that check.</summary>
+    public int ParticleCount { get; init; } = 500;
 }
 
-public sealed record MapFitResult(string OutPath, string TransformPath, RigidTransform Transform, double CorrelationBefore, double Seconds);
+public sealed record MapFitResult(string OutPath, string TransformPath, RigidTransform Transform, double CorrelationBefore, double Seconds,
+    double? ParticleCorrelationBefore = null, double? ParticleCorrelationAfter = null);
 
 /// <summary>
 /// Fits a structure's Cα Gaussians into a map with <see cref="RigidFit"/> and moves every atom of the file (not only
@@ -50,6 +56,18 @@ public static class MapFit
             var (x, y, z) = abs.Apply(atom.X, atom.Y, atom.Z);
             atom.X = x; atom.Y = y; atom.Z = z;
         }
+        double[]? agreement = null;
+        if (o.Particles is { } pp)
+        {
+            var fitted = new float[box.Length];
+            for (int i = 0; i < s.Count; i++)
+            {
+                var (x, y, z) = t.Apply(box[3 * i], box[3 * i + 1], box[3 * i + 2]);
+                fitted[3 * i] = (float)x; fitted[3 * i + 1] = (float)y; fitted[3 * i + 2] = (float)z;
+            }
+            using var ds = Data.ParticleDataset.Open(pp, new Data.ParticleOpenOptions { DataDir = o.DataDir, RequirePoses = true });
+            agreement = ParticleAgreement.MeanCorrelation(ds, o.ParticleCount, [box, fitted], s.Amplitudes, o.Fit.Sigma, n, a);
+        }
         StructureReader.Write(o.OutPath, [model]);
         string transformPath = Path.ChangeExtension(o.OutPath, null) + ".transform.json";
         AtomicFile.WriteAllText(transformPath, JsonSerializer.Serialize(new
@@ -57,7 +75,8 @@ public static class MapFit
             form = "x' = R·(x − centre) + centre + translation (Å, R row-major)",
             rotation = abs.Rotation, translation = abs.Translation, centre = abs.Centre,
             correlation_before = before, correlation_after = abs.Correlation,
+            particle_correlation_before = agreement?[0], particle_correlation_after = agreement?[1],
         }, new JsonSerializerOptions { WriteIndented = true }));
-        return new MapFitResult(o.OutPath, transformPath, abs, before, clock.Elapsed.TotalSeconds);
+        return new MapFitResult(o.OutPath, transformPath, abs, before, clock.Elapsed.TotalSeconds, agreement?[0], agreement?[1]);
     }
 }
