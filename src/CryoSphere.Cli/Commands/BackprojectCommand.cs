@@ -31,7 +31,7 @@ internal static class BackprojectCommand
             var r = ConsoleProgress.Run(ctx, "backprojecting", 1000, prog =>
                 Backprojection.Run(o, new SyncProgress<(int Done, int Total)>(p => prog.Report(((int)(1000L * p.Done / Math.Max(1, p.Total)), 1000)))));
             var inv = CultureInfo.InvariantCulture;
-            ctx.Out.WriteLine($"wrote {r.OutDir}: maps of {r.Npix}³ voxels at {r.Apix.ToString("G4", inv)} Å from {r.Images} images ({r.Half1Images} in half 1) in {r.Seconds.ToString("F1", inv)} s");
+            ctx.Out.WriteLine($"wrote {r.OutDir}: maps of {r.Npix}³ voxels at {r.Apix.ToString("G4", inv)} Å from {r.Images} images ({r.Half1Images} in half 1) in {r.Seconds.ToString("F1", inv)} s (peak RSS {r.PeakRssMiB.ToString("F0", inv)} MiB)");
             ctx.Out.WriteLine($"half-map FSC 0.5: {r.Resolution05.ToString("F2", inv)} Å, 0.143: {r.Resolution0143.ToString("F2", inv)} Å (Nyquist {(2 * r.Apix).ToString("F2", inv)} Å)");
             return 0;
         });
