@@ -8,9 +8,11 @@ internal static partial class Commands
     public static IEnumerable<Command> All(CliContext ctx)
     {
         yield return AnalyzeCommand.Create(ctx);
+        yield return BackprojectCommand.Create(ctx);
         yield return CenterCommand.Create(ctx);
         yield return EvaluateCommand.Create(ctx);
         yield return FscCommand.Create(ctx);
+        yield return FitCommand.Create(ctx);
         yield return DemoCommand.Create(ctx);
         yield return InfoCommand.Create(ctx);
         yield return SimulateCommand.Create(ctx);

@@ -24,6 +24,8 @@ public sealed class ParticleTable
     /// <summary>Shifts in Å, 2 per particle, RELION's sign (particle centre at −shift), or null.</summary>
     public float[]? ShiftsA { get; init; }
     public CtfParameters[]? Ctf { get; init; }
+    /// <summary>RELION's half-set of each particle (1 or 2, `rlnRandomSubset`), or null when the file has none.</summary>
+    public int[]? RandomSubset { get; init; }
     /// <summary>Index into <see cref="Optics"/> per particle.</summary>
     public required int[] OpticsIndex { get; init; }
     public required IReadOnlyList<OpticsGroup> Optics { get; init; }

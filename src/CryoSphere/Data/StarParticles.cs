@@ -141,6 +141,16 @@ public static class StarParticles
 
         var lines = new int[n];
         for (int i = 0; i < n; i++) lines[i] = t.LineOf(i) ?? 0;
+        int[]? subset = null;
+        if (t.TryColumn("rlnRandomSubset", out int cs))
+        {
+            subset = new int[n];
+            for (int i = 0; i < n; i++)
+            {
+                subset[i] = t.GetInt(i, cs);
+                if (subset[i] is not (1 or 2)) throw new InputException(path, $"_rlnRandomSubset is {subset[i]}; half-sets are 1 or 2", lines[i]);
+            }
+        }
         var table = new ParticleTable
         {
             SourcePath = path,
@@ -153,6 +163,7 @@ public static class StarParticles
             Rotations = rot,
             ShiftsA = shifts,
             Ctf = hasCtf ? ctf : null,
+            RandomSubset = subset,
             OpticsIndex = opticsIndex,
             Optics = optics,
             Columns = t.Columns.ToArray(),
