@@ -13,6 +13,7 @@ internal static class Program
         new OracleBench(),
         new SimulateBench(),
         new TrainBench(),
+        new DeformationBench(),
     ];
 
     private static int Main(string[] args)

@@ -29,35 +29,51 @@ public static class Deformation
     {
         Check(baseCoords, g, axes, angles, translations);
         using var scope = NewDisposeScope();
-        // Quaternion of each (b, r, k) rotation: w = cos ½θ, v = sin ½θ · a, θ = G[b,r,k]·δ_k.
-        Tensor half = g * angles.unsqueeze(1).mul(Half);                                  // (B,R,K)
-        Tensor w = half.cos();                                                            // (B,R,K)
-        Tensor v = half.sin().unsqueeze(-1) * axes.unsqueeze(1);                          // (B,R,K,3)
-        // Tree product over k: neighbours (earlier e, later l) → l ⊗ e; an odd last factor waits a level.
-        while (w.shape[2] > 1)
+        // Quaternion (w, x, y, z) of each (k, b, r) rotation: w = cos ½θ, (x, y, z) = sin ½θ · a, θ = G[b,r,k]·δ_k.
+        // Segments lead so that every factor below is a contiguous (B,R) block; components are separate tensors
+        // (plain products and sums, no 4- or 3-vector kernels).
+        Tensor half = (g * angles.unsqueeze(1).mul(Half)).permute(2, 0, 1).contiguous();   // (K,B,R)
+        Tensor sin = half.sin();
+        Tensor ax = axes.permute(2, 1, 0).unsqueeze(-1);                                  // (3,K,B,1)
+        var q = new[] { half.cos(), sin * ax[0], sin * ax[1], sin * ax[2] };              // 4 × (K,B,R)
+        // Tree product over k: neighbours (earlier 1, later 2) → q2 ⊗ q1; an odd last factor waits a level.
+        while (q[0].shape[0] > 1)
         {
-            long k = w.shape[2], pairs = k / 2;
-            Tensor we = w.narrow(2, 0, 2 * pairs).unflatten(2, [pairs, 2]);              // (B,R,P,2)
-            Tensor ve = v.narrow(2, 0, 2 * pairs).unflatten(2, [pairs, 2]);              // (B,R,P,2,3)
-            Tensor w1 = we.select(3, 0), w2 = we.select(3, 1);                           // earlier, later
-            Tensor v1 = ve.select(3, 0), v2 = ve.select(3, 1);
-            // (w2, v2) ⊗ (w1, v1) = (w2·w1 − v2·v1, w2·v1 + w1·v2 + v2 × v1)
-            Tensor wn = w2 * w1 - (v2 * v1).sum(-1);
-            Tensor vn = w2.unsqueeze(-1) * v1 + w1.unsqueeze(-1) * v2 + linalg.cross(v2, v1, dim: -1);
-            if (k % 2 == 1)
+            long k = q[0].shape[0], pairs = k / 2;
+            var e = new Tensor[4];
+            var l = new Tensor[4];
+            for (int c = 0; c < 4; c++)
             {
-                wn = cat([wn, w.narrow(2, k - 1, 1)], 2);
-                vn = cat([vn, v.narrow(2, k - 1, 1)], 2);
+                Tensor p = q[c].narrow(0, 0, 2 * pairs).unflatten(0, [pairs, 2]);          // (P,2,B,R)
+                e[c] = p.select(1, 0);
+                l[c] = p.select(1, 1);
             }
-            w = wn;
-            v = vn;
+            var n = Multiply(l, e);
+            if (k % 2 == 1)
+                for (int c = 0; c < 4; c++) n[c] = cat([n[c], q[c].narrow(0, k - 1, 1)], 0);
+            q = n;
         }
-        Tensor q0 = w.squeeze(2).unsqueeze(-1), qv = v.squeeze(2);                     // (B,R,1), (B,R,3)
-        Tensor x = baseCoords.unsqueeze(0);                                              // (1,R,3)
+        Tensor w = q[0][0], qx = q[1][0], qy = q[2][0], qz = q[3][0];                     // (B,R)
+        Tensor px = baseCoords.select(1, 0), py = baseCoords.select(1, 1), pz = baseCoords.select(1, 2);   // (R)
         // x' = x + w·t + v × t with t = 2 v × x (rotation by a unit quaternion).
-        Tensor t2 = linalg.cross(qv, x.expand_as(qv), dim: -1).mul(Two);
-        Tensor moved = x + q0 * t2 + linalg.cross(qv, t2, dim: -1);
-        return (moved + g.matmul(translations)).MoveToOuterDisposeScope();
+        Tensor tx = (qy * pz - qz * py).mul(Two), ty = (qz * px - qx * pz).mul(Two), tz = (qx * py - qy * px).mul(Two);
+        Tensor mx = px + w * tx + (qy * tz - qz * ty);
+        Tensor my = py + w * ty + (qz * tx - qx * tz);
+        Tensor mz = pz + w * tz + (qx * ty - qy * tx);
+        return (stack([mx, my, mz], -1) + g.matmul(translations)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Hamilton product a ⊗ b of quaternions given as (w, x, y, z) component tensors.</summary>
+    private static Tensor[] Multiply(Tensor[] a, Tensor[] b)
+    {
+        Tensor aw = a[0], ax = a[1], ay = a[2], az = a[3], bw = b[0], bx = b[1], by = b[2], bz = b[3];
+        return
+        [
+            aw * bw - ax * bx - ay * by - az * bz,
+            aw * bx + ax * bw + ay * bz - az * by,
+            aw * by - ax * bz + ay * bw + az * bx,
+            aw * bz + ax * by - ay * bx + az * bw,
+        ];
     }
 
     /// <summary>
