@@ -80,7 +80,7 @@ public static class GaussianRenderer
     {
         CheckInputs(coords, amplitudes, sigma);
         using var scope = NewDisposeScope();
-        Tensor g = grid.Coordinates(coords.device, coords.dtype);
+        Tensor g = FrequencyTables.For(grid, coords.device, coords.dtype).PixelCoordinates;
         double inv2s2 = 1.0 / (2 * sigma * sigma);
         long b = coords.shape[0], r = coords.shape[1];
         if (r == 0) return zeros(new long[] { b, grid.N, grid.N }, coords.dtype, coords.device).MoveToOuterDisposeScope();
@@ -153,14 +153,15 @@ public static class GaussianRenderer
         Tensor valid = index.ge(0).logical_and(index.lt(grid.N));
         Tensor g = (index - grid.Center).to_type(x.dtype) * grid.Apix;
         Tensor d = x.unsqueeze(-1) - g;
-        Tensor values = (d * d * -inv2s2).clamp_min(ExponentFloor).exp();
+        Tensor values = d.square().mul_(Scalars.Of(-inv2s2)).clamp_min(Scalars.Of(ExponentFloor)).exp();
         return (values, index.clamp(0, grid.N - 1), valid);
     }
 
     private static Tensor Table(Tensor x, Tensor g, double inv2s2)
     {
         Tensor d = x.unsqueeze(-1) - g;
-        return (d * d * -inv2s2).clamp_min(ExponentFloor).exp();
+        // Cached Scalars (σ is fixed in a run): no native Scalar per call left to the finalizer.
+        return d.square().mul_(Scalars.Of(-inv2s2)).clamp_min(Scalars.Of(ExponentFloor)).exp();
     }
 
     private static Tensor Amplitudes(Tensor amplitudes) => amplitudes.dim() == 1 ? amplitudes.unsqueeze(0) : amplitudes;
