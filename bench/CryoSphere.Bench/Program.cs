@@ -14,6 +14,7 @@ internal static class Program
         new SimulateBench(),
         new TrainBench(),
         new DeformationBench(),
+        new LoaderBench(),
     ];
 
     private static int Main(string[] args)
