@@ -45,7 +45,7 @@ public sealed class BatchObjective
     /// <summary>
     /// Moves a host batch to the device as normalised images (B,N,N) plus pose, shift and CTF tensors: the images
     /// are the only upload besides the indices; poses, shifts and CTF parameters are gathered from per-run
-    /// device tables.
+    /// device tables. Overwrites <paramref name="hb"/>'s pixels on the CPU (they are normalised in place).
     /// </summary>
     public (Tensor Images, Tensor Rotations, Tensor Shifts, CtfBatch? Ctf, Tensor Indices) Prepare(HostBatch hb)
     {
@@ -54,9 +54,11 @@ public sealed class BatchObjective
         var idxHost = new long[b];
         for (int j = 0; j < b; j++) idxHost[j] = hb.Indices[j];
         Tensor idx = tensor(idxHost).to(dev);
+        // A tensor over the pooled host buffer itself (no copy on the CPU); normalised in place, so on the CPU the
+        // batch's pixels are overwritten (the buffer goes back to the loader's pool after the step anyway).
         Tensor imgs = tensor(hb.Images, [hb.Images.Length / (box * box), box, box]).narrow(0, 0, b).to(dev);
         if (setup.Grid.N != box) imgs = Fourier.FourierCrop(imgs, setup.Grid.N);
-        imgs = imgs.sub(mean).div(std);
+        imgs = imgs.sub_(mean).div_(std);
         Tensor rot = rotationTable.index_select(0, idx), sh = shiftTable.index_select(0, idx);
         return (imgs, rot, sh, ctfTable is null ? null : CtfBatch.Gather(ctfTable, idx), idx);
     }
