@@ -14,6 +14,8 @@ internal static class Program
         new PanelBench(),
         new SimulateBench(),
         new TrainBench(),
+        new DeformationBench(),
+        new LoaderBench(),
     ];
 
     private static int Main(string[] args)
@@ -25,7 +27,7 @@ internal static class Program
         {
             Console.Error.WriteLine(args.Length == 0 ? "usage: CryoSphere.Bench NAME [--option value]..." : $"unknown benchmark '{args[0]}'");
             foreach (var b in Benchmarks) Console.Error.WriteLine($"  {b.Name,-14} {b.Usage}");
-            Console.Error.WriteLine($"  {"projection",-14} [--iters 3 --threads 0 --residues 1500,14000 --modes Full,Truncated --apix 2.5 --sigma 2 --device auto]: forward+backward projection throughput next to a 2048² matmul");
+            Console.Error.WriteLine($"  {"projection",-14} [--iters 3 --threads 0 --npix 128 --batch 128 --residues 1500,14000 --modes Full,Truncated --apix 2.5 --sigma 2 --device auto]: forward+backward projection throughput next to a 2048² matmul");
             return 2;
         }
         try

@@ -20,12 +20,12 @@ public static class ProjectionBench
         double apix = DoubleOption(args, "--apix", 2.5), sigma = DoubleOption(args, "--sigma", 2);
         Device device = TorchRuntime.ResolveDevice(StringOption(args, "--device") ?? "auto");
         TorchRuntime.SetThreads(threads);
-        const int b = 128, n = 128;
+        int b = IntOption(args, "--batch", 128), n = IntOption(args, "--npix", 128);
         var grid = new ImageGrid(n, apix);
         Console.WriteLine($"device {device}, threads {get_num_threads()}, B {b}, N {n}, apix {apix}, sigma {sigma}, " +
                           $"window {GaussianRenderer.WindowWidth(sigma, apix)} px, auto picks {GaussianRenderer.Choose(RenderMode.Auto, sigma, grid)}");
         Console.WriteLine($"matmul 2048x2048 float32: {MatmulGflops(device, iters):F1} GFLOP/s");
-        Console.WriteLine("R       mode        images/s   effective GFLOP/s   s/iteration");
+        Console.WriteLine("R       mode        images/CPU-s   effective GFLOP/s   CPU s/iteration");
         int[] sizes = (StringOption(args, "--residues") ?? "1500,14000").Split(',').Select(int.Parse).ToArray();
         RenderMode[] modes = (StringOption(args, "--modes") ?? "Full,Truncated").Split(',').Select(Enum.Parse<RenderMode>).ToArray();
         foreach (int r in sizes)
@@ -61,9 +61,10 @@ public static class ProjectionBench
             if (device.type == DeviceType.CUDA) cuda.synchronize();
         }
         Step();
-        var sw = Stopwatch.StartNew();
+        // CPU time of the process, not wall time: on a shared machine it does not count time spent waiting for a core.
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         for (int i = 0; i < iters; i++) Step();
-        return sw.Elapsed.TotalSeconds / iters;
+        return (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / iters;
     }
 
     private static double MatmulGflops(Device device, int iters)

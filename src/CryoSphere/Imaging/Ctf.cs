@@ -27,6 +27,9 @@ public sealed class CtfBatch : IDisposable
     public Tensor BFactor { get; }
     public Tensor Scale { get; }
 
+    /// <summary>Whether any image has a B-factor or a scale other than 1 (null: not known, look at the tensors).</summary>
+    public bool? HasEnvelope { get; private init; }
+
     /// <summary>Batch size.</summary>
     public long Count => DefocusU.shape[0];
 
@@ -61,7 +64,20 @@ public sealed class CtfBatch : IDisposable
             using var host = tensor(cols[j]);
             t[j] = host.to(dtype, device).DetachFromDisposeScope();
         }
-        return new CtfBatch(t);
+        return new CtfBatch(t) { HasEnvelope = ctf.Any(c => c.BFactor != 0 || c.Scale != 1) };
+    }
+
+    /// <summary>
+    /// The rows <paramref name="indices"/> (B, int64, on the table's device) of a per-particle table made once by
+    /// <see cref="From"/>: one gather on the device instead of building and uploading nine tensors per batch.
+    /// </summary>
+    public static CtfBatch Gather(CtfBatch table, Tensor indices)
+    {
+        var t = new Tensor[9];
+        Tensor[] cols = [table.DefocusU, table.DefocusV, table.DefocusAngleRad, table.Wavelength, table.SphericalAberrationA,
+                         table.AmplitudeContrast, table.PhaseShiftRad, table.BFactor, table.Scale];
+        for (int j = 0; j < 9; j++) t[j] = cols[j].index_select(0, indices).DetachFromDisposeScope();
+        return new CtfBatch(t) { HasEnvelope = table.HasEnvelope };
     }
 
     public void Dispose()
@@ -84,6 +100,42 @@ public static class Ctf
         using var scope = NewDisposeScope();
         var (kx, ky) = grid.FrequencyGrid(ctf.DefocusU.device, ctf.DefocusU.dtype);
         return Compute(ctf, kx, ky).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// CTF (B,N,N) in FFT (unshifted) order: the same function as <see cref="Compute(CtfBatch, ImageGrid)"/>
+    /// ifftshifted, evaluated as sin(γ − asin w)·envelope with γ one small matmul of per-image coefficients
+    /// against the grid's cached basis (<see cref="FrequencyTables"/>). No gradient (CTF parameters are data).
+    /// </summary>
+    public static Tensor ComputeFft(CtfBatch ctf, ImageGrid grid, ScalarType? dtype = null)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        ScalarType dt = dtype ?? ctf.DefocusU.dtype;
+        var tables = FrequencyTables.For(grid, ctf.DefocusU.device, dt);
+        long b = ctf.Count;
+        var (c, phase) = Coefficients(ctf);
+        Tensor gamma = addmm(phase.to_type(dt).unsqueeze(0), tables.CtfBasis, c.to_type(dt).T, 1, 1);     // (N², B)
+        Tensor value = gamma.T.sin().reshape(b, grid.N, grid.N);
+        bool envelope = ctf.HasEnvelope ?? (ctf.BFactor.ne(Scalars.Of(0)).any().ToBoolean() || ctf.Scale.ne(Scalars.Of(1)).any().ToBoolean());
+        if (envelope)
+            value = value * (tables.S2 * ctf.BFactor.to_type(dt).mul(Scalars.Of(-0.25)).reshape(-1, 1, 1)).exp() * ctf.Scale.to_type(dt).reshape(-1, 1, 1);
+        return value.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// γ − asin w = c0·s² + c1·(kx² − ky²) + c2·2kx·ky + c3·s⁴ + phase: c (B,4) and phase (B), from
+    /// df = ½(dfU + dfV) + ½(dfU − dfV)·(cos 2α cos 2φ + sin 2α sin 2φ); √(1−w²)·sin γ − w·cos γ = sin(γ − asin w).
+    /// </summary>
+    private static (Tensor C, Tensor Phase) Coefficients(CtfBatch ctf)
+    {
+        Scalar h = Scalars.Of(0.5);
+        Tensor lambda = ctf.Wavelength, half = ctf.DefocusU.add(ctf.DefocusV).mul(h), diff = ctf.DefocusU.sub(ctf.DefocusV).mul(h);
+        Tensor a = lambda.mul(Scalars.Of(-Math.PI));                                       // −π·λ
+        Tensor twoPhi = ctf.DefocusAngleRad.mul(Scalars.Of(2.0));
+        Tensor c = stack([a * half, a * diff * twoPhi.cos(), a * diff * twoPhi.sin(), ctf.SphericalAberrationA * lambda.pow(Scalars.Of(3.0)) * Scalars.Of(0.5 * Math.PI)], 1);
+        Tensor phase = ctf.PhaseShiftRad.neg() - ctf.AmplitudeContrast.asin();
+        return (c, phase);
     }
 
     /// <summary>CTF (B,…) at arbitrary frequencies kx, ky (same shape, 1/Å).</summary>

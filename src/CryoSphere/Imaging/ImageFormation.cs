@@ -13,7 +13,7 @@ public static class ImageFormation
 {
     /// <summary>
     /// Images (B,N,N), optional CTF batch and shifts (B,2) in Å → (B,N,N). Returns the input tensor itself
-    /// when both are null. Differentiable in the images (and in the shifts).
+    /// when both are null. Differentiable in the images (shifts and CTF are data: no gradient reaches them).
     /// </summary>
     public static Tensor Apply(Tensor images, CtfBatch? ctf, Tensor? shiftsA, ImageGrid grid)
     {
@@ -24,23 +24,28 @@ public static class ImageFormation
         if (shiftsA is not null && (shiftsA.dim() != 2 || shiftsA.shape[0] != images.shape[0] || shiftsA.shape[1] != 2))
             throw new ArgumentException("shifts must be (B,2)", nameof(shiftsA));
 
+        return ApplyFft(images, ctf is null ? null : Ctf.ComputeFft(ctf, grid, images.dtype), shiftsA, grid);
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/> with the CTF given in FFT order (<see cref="Ctf.ComputeFft"/>, (B,N,N), no gradient),
+    /// so that a step that needs the CTF twice computes it once. The filter −CTF·ramp is built without autograd
+    /// from cached frequency tables and a separable ramp; the images take one complex product each way.
+    /// </summary>
+    public static Tensor ApplyFft(Tensor images, Tensor? ctfFft, Tensor? shiftsA, ImageGrid grid)
+    {
+        if (ctfFft is null && shiftsA is null) return images;
         using var scope = NewDisposeScope();
-        // A filter on the centred grid acts on unshifted FFTs once itself ifftshifted (filtering commutes
-        // with circular shifts), which saves the four shifts of the images per call.
-        var (kxc, kyc) = grid.FrequencyGrid(images.device, images.dtype);
-        Tensor kx = fft.ifftshift(kxc), ky = fft.ifftshift(kyc);
-        Tensor? real = ctf is null ? null : -Ctf.Compute(ctf, kx, ky).to_type(images.dtype);
         Tensor filter;
-        if (shiftsA is null)
+        using (no_grad())
         {
-            filter = complex(real!, zeros_like(real!));
-        }
-        else
-        {
-            Tensor s = shiftsA.to_type(images.dtype);
-            Tensor phase = (kx * s.select(1, 0).reshape(-1, 1, 1) + ky * s.select(1, 1).reshape(-1, 1, 1)) * (2 * Math.PI);
-            Tensor magnitude = real ?? ones_like(phase);
-            filter = complex(magnitude * phase.cos(), magnitude * phase.sin());
+            Tensor? real = ctfFft?.to_type(images.dtype).neg();
+            if (shiftsA is null) filter = complex(real!, zeros_like(real!));
+            else
+            {
+                var (re, im) = FrequencyTables.For(grid, images.device, images.dtype).PhaseRamp(shiftsA);
+                filter = real is null ? complex(re, im) : complex(re.mul_(real), im.mul_(real));
+            }
         }
         Tensor result = fft.ifft2(fft.fft2(images) * filter).real.contiguous();
         return result.MoveToOuterDisposeScope();

@@ -8,6 +8,15 @@ namespace CryoSphere.Model;
 /// segments k = 1..K, each about axis_k through the origin (the box centre) by G[r,k]·δ_k, and then
 /// translated by Σ_k G[r,k]·t_k.
 /// </summary>
+/// <remarks>
+/// The successive rotations do not commute, but their composition is a product, and products associate:
+/// each (image, residue, segment) rotation is written as a unit quaternion (cos ½θ, sin ½θ·a), all K of them
+/// at once, and the K factors of each residue are multiplied pairwise in a tree (⌈log₂K⌉ levels, later factor
+/// on the left), so the cost is a few whole-tensor operations per level instead of a dozen per segment.
+/// The composed rotation is applied once. Equal to the segment-by-segment Rodrigues loop
+/// (<see cref="ApplySequential"/>) to rounding for unit axes; a zero axis (which
+/// <see cref="Quaternion.AxisAngle"/> gives only with a zero angle) means no rotation in both.
+/// </remarks>
 public static class Deformation
 {
     /// <param name="baseCoords">Base coordinates (R, 3), Å, box-centred.</param>
@@ -18,12 +27,63 @@ public static class Deformation
     /// <returns>Deformed coordinates (B, R, 3).</returns>
     public static Tensor Apply(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations)
     {
-        long b = g.shape[0], r = g.shape[1], k = g.shape[2];
-        if (baseCoords.shape.Length != 2 || baseCoords.shape[0] != r || baseCoords.shape[1] != 3)
-            throw new ArgumentException($"base coordinates must be ({r}, 3), got ({string.Join(", ", baseCoords.shape)})");
-        if (axes.shape[1] != k || angles.shape[1] != k || translations.shape[1] != k)
-            throw new ArgumentException($"G has {k} segments but axes/angles/translations have {axes.shape[1]}/{angles.shape[1]}/{translations.shape[1]}");
+        Check(baseCoords, g, axes, angles, translations);
+        using var scope = NewDisposeScope();
+        // Quaternion (w, x, y, z) of each (k, b, r) rotation: w = cos ½θ, (x, y, z) = sin ½θ · a, θ = G[b,r,k]·δ_k.
+        // Segments lead so that every factor below is a contiguous (B,R) block; components are separate tensors
+        // (plain products and sums, no 4- or 3-vector kernels).
+        Tensor half = (g * angles.unsqueeze(1).mul(Half)).permute(2, 0, 1).contiguous();   // (K,B,R)
+        Tensor sin = half.sin();
+        Tensor ax = axes.permute(2, 1, 0).unsqueeze(-1);                                  // (3,K,B,1)
+        var q = new[] { half.cos(), sin * ax[0], sin * ax[1], sin * ax[2] };              // 4 × (K,B,R)
+        // Tree product over k: neighbours (earlier 1, later 2) → q2 ⊗ q1; an odd last factor waits a level.
+        while (q[0].shape[0] > 1)
+        {
+            long k = q[0].shape[0], pairs = k / 2;
+            var e = new Tensor[4];
+            var l = new Tensor[4];
+            for (int c = 0; c < 4; c++)
+            {
+                Tensor p = q[c].narrow(0, 0, 2 * pairs).unflatten(0, [pairs, 2]);          // (P,2,B,R)
+                e[c] = p.select(1, 0);
+                l[c] = p.select(1, 1);
+            }
+            var n = Multiply(l, e);
+            if (k % 2 == 1)
+                for (int c = 0; c < 4; c++) n[c] = cat([n[c], q[c].narrow(0, k - 1, 1)], 0);
+            q = n;
+        }
+        Tensor w = q[0][0], qx = q[1][0], qy = q[2][0], qz = q[3][0];                     // (B,R)
+        Tensor px = baseCoords.select(1, 0), py = baseCoords.select(1, 1), pz = baseCoords.select(1, 2);   // (R)
+        // x' = x + w·t + v × t with t = 2 v × x (rotation by a unit quaternion).
+        Tensor tx = (qy * pz - qz * py).mul(Two), ty = (qz * px - qx * pz).mul(Two), tz = (qx * py - qy * px).mul(Two);
+        Tensor mx = px + w * tx + (qy * tz - qz * ty);
+        Tensor my = py + w * ty + (qz * tx - qx * tz);
+        Tensor mz = pz + w * tz + (qx * ty - qy * tx);
+        return (stack([mx, my, mz], -1) + g.matmul(translations)).MoveToOuterDisposeScope();
+    }
 
+    /// <summary>Hamilton product a ⊗ b of quaternions given as (w, x, y, z) component tensors.</summary>
+    private static Tensor[] Multiply(Tensor[] a, Tensor[] b)
+    {
+        Tensor aw = a[0], ax = a[1], ay = a[2], az = a[3], bw = b[0], bx = b[1], by = b[2], bz = b[3];
+        return
+        [
+            aw * bw - ax * bx - ay * by - az * bz,
+            aw * bx + ax * bw + ay * bz - az * by,
+            aw * by - ax * bz + ay * bw + az * bx,
+            aw * bz + ax * by - ay * bx + az * bw,
+        ];
+    }
+
+    /// <summary>
+    /// The definition, one segment after the other (Rodrigues' formula per segment): the reference for
+    /// <see cref="Apply"/> in tests and benchmarks. Cost and autograd graph grow with K.
+    /// </summary>
+    public static Tensor ApplySequential(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations)
+    {
+        Check(baseCoords, g, axes, angles, translations);
+        long b = g.shape[0], r = g.shape[1], k = g.shape[2];
         Tensor x = baseCoords.unsqueeze(0).expand(b, r, 3);
         for (long s = 0; s < k; s++)
         {
@@ -32,8 +92,20 @@ public static class Deformation
             Tensor cos = theta.cos();
             Tensor aDotX = (a * x).sum(-1, keepdim: true);
             // Rodrigues: x' = x cosθ + (a × x) sinθ + a (a·x)(1 − cosθ).
-            x = x * cos + torch.linalg.cross(a, x, dim: -1) * theta.sin() + a * aDotX * (1.0 - cos);
+            x = x * cos + torch.linalg.cross(a, x, dim: -1) * theta.sin() + a * aDotX * cos.neg().add(One);
         }
         return x + g.matmul(translations);
+    }
+
+    // Cached Scalars: a `tensor * 0.5` would make a new native Scalar per call, freed only by the finalizer.
+    private static readonly Scalar Half = 0.5, Two = 2.0, One = 1.0;
+
+    private static void Check(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations)
+    {
+        long r = g.shape[1], k = g.shape[2];
+        if (baseCoords.shape.Length != 2 || baseCoords.shape[0] != r || baseCoords.shape[1] != 3)
+            throw new ArgumentException($"base coordinates must be ({r}, 3), got ({string.Join(", ", baseCoords.shape)})");
+        if (axes.shape[1] != k || angles.shape[1] != k || translations.shape[1] != k)
+            throw new ArgumentException($"G has {k} segments but axes/angles/translations have {axes.shape[1]}/{angles.shape[1]}/{translations.shape[1]}");
     }
 }

@@ -32,7 +32,7 @@ public static partial class Losses
         if (pairs.shape[0] == 0) return torch.zeros(Array.Empty<long>(), dtype: coords.dtype, device: coords.device);
         Tensor i = pairs.select(1, 0).to(coords.device), j = pairs.select(1, 1).to(coords.device);
         Tensor d = Distance(coords.index_select(1, i), coords.index_select(1, j));
-        return nn.functional.relu(cutoff - d).square().mean();
+        return nn.functional.relu(d.neg().add(Scalars.Of(cutoff))).square().mean();
     }
 
     /// <summary>
@@ -66,5 +66,5 @@ public static partial class Losses
         return nn.functional.relu(cutoff - d).square().sum() / (b * pairCount);
     }
 
-    internal static Tensor Distance(Tensor a, Tensor b) => ((a - b).square().sum(-1) + SqrtEps).sqrt();
+    internal static Tensor Distance(Tensor a, Tensor b) => (a - b).square().sum(-1).add(Scalars.Of(SqrtEps)).sqrt();
 }

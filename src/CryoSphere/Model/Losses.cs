@@ -29,7 +29,8 @@ public static partial class Losses
         p = p.reshape(b, -1);
         t = t.reshape(b, -1);
         Tensor dot = (p * t).sum(1);
-        Tensor norms = (p.square().sum(1) + SqrtEps).sqrt() * (t.square().sum(1) + SqrtEps).sqrt();
+        Scalar eps = Scalars.Of(SqrtEps);
+        Tensor norms = p.square().sum(1).add(eps).sqrt() * t.square().sum(1).add(eps).sqrt();
         Tensor perImage = dot / norms;
         return (-perImage.mean(), perImage);
     }
@@ -39,8 +40,8 @@ public static partial class Losses
     /// </summary>
     public static Tensor KlLatent(Tensor mu, Tensor sigma)
     {
-        Tensor logSigma = sigma.clamp_min(1e-30).log();
-        return (0.5 * (sigma.square() + mu.square() - 1.0) - logSigma).sum(1).mean();
+        Tensor logSigma = sigma.clamp_min(Scalars.Of(1e-30)).log();
+        return ((sigma.square() + mu.square()).sub(Scalars.Of(1.0)).mul(Scalars.Of(0.5)) - logSigma).sum(1).mean();
     }
 
     /// <summary>Sum of squared entries of <paramref name="weights"/> (the L2 penalty).</summary>

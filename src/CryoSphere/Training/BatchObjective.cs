@@ -14,29 +14,53 @@ public sealed record BatchLoss(Tensor Total, Dictionary<string, Tensor> Terms);
 /// recentre for the encoder, mask, low-pass the target), encode, decode, deform, rotate, project,
 /// apply CTF and shift to the prediction, and sum the weighted loss terms.
 /// </summary>
-public sealed class BatchObjective(TrainingSetup setup, VaeModel model, PixelStatistics stats)
+public sealed class BatchObjective
 {
-    /// <summary>Moves a host batch to the device as normalised images (B,N,N) plus pose, shift and CTF tensors.</summary>
+    private readonly TrainingSetup setup;
+    private readonly VaeModel model;
+    private readonly Scalar mean, std;
+    // Per-run tables on the device (one row per particle of the dataset), gathered by index each step.
+    private readonly Tensor rotationTable, shiftTable;
+    private readonly CtfBatch? ctfTable;
+    // The low-pass filter of the target in FFT order, made once.
+    private readonly Tensor? lowPassFft;
+
+    public BatchObjective(TrainingSetup setup, VaeModel model, PixelStatistics stats)
+    {
+        this.setup = setup;
+        this.model = model;
+        mean = stats.Mean.ToScalar();
+        std = stats.Std.ToScalar();
+        var t = setup.Data.Table;
+        int count = setup.Data.Count;
+        var dev = setup.Device;
+        using var scope = NewDisposeScope();
+        rotationTable = (t.Rotations is { } r ? tensor(r, [count, 3, 3]) : eye(3).expand(count, 3, 3).contiguous()).to(dev).DetachFromDisposeScope();
+        shiftTable = (t.ShiftsA is { } s ? tensor(s, [count, 2]) : zeros(count, 2)).to(dev).DetachFromDisposeScope();
+        ctfTable = t.Ctf is null ? null : CtfBatch.From(t.Ctf, dev);
+        if (setup.Options.LpBandwidth is { } lp)
+            lowPassFft = fft.ifftshift(LowPass.Filter(setup.Grid, lp, dev)).contiguous().DetachFromDisposeScope();
+    }
+
+    /// <summary>
+    /// Moves a host batch to the device as normalised images (B,N,N) plus pose, shift and CTF tensors: the images
+    /// are the only upload besides the indices; poses, shifts and CTF parameters are gathered from per-run
+    /// device tables. Overwrites <paramref name="hb"/>'s pixels on the CPU (they are normalised in place).
+    /// </summary>
     public (Tensor Images, Tensor Rotations, Tensor Shifts, CtfBatch? Ctf, Tensor Indices) Prepare(HostBatch hb)
     {
         int b = hb.Count, box = setup.BoxSize;
         var dev = setup.Device;
-        var t = setup.Data.Table;
-        Tensor imgs = tensor(hb.Images.AsSpan(0, b * box * box).ToArray(), [b, box, box]).to(dev);
+        var idxHost = new long[b];
+        for (int j = 0; j < b; j++) idxHost[j] = hb.Indices[j];
+        Tensor idx = tensor(idxHost).to(dev);
+        // A tensor over the pooled host buffer itself (no copy on the CPU); normalised in place, so on the CPU the
+        // batch's pixels are overwritten (the buffer goes back to the loader's pool after the step anyway).
+        Tensor imgs = tensor(hb.Images, [hb.Images.Length / (box * box), box, box]).narrow(0, 0, b).to(dev);
         if (setup.Grid.N != box) imgs = Fourier.FourierCrop(imgs, setup.Grid.N);
-        imgs = (imgs - stats.Mean) / stats.Std;
-        var rot = new float[9 * b];
-        var sh = new float[2 * b];
-        CtfParameters[]? ctf = t.Ctf is null ? null : new CtfParameters[b];
-        for (int j = 0; j < b; j++)
-        {
-            int p = hb.Indices[j];
-            Array.Copy(t.Rotations!, 9 * p, rot, 9 * j, 9);
-            if (t.ShiftsA is not null) { sh[2 * j] = t.ShiftsA[2 * p]; sh[2 * j + 1] = t.ShiftsA[2 * p + 1]; }
-            if (ctf is not null) ctf[j] = t.Ctf![p];
-        }
-        var idx = tensor(hb.Indices.AsSpan(0, b).ToArray().Select(x => (long)x).ToArray()).to(dev);
-        return (imgs, tensor(rot, [b, 3, 3]).to(dev), tensor(sh, [b, 2]).to(dev), ctf is null ? null : CtfBatch.From(ctf, dev), idx);
+        imgs = imgs.sub_(mean).div_(std);
+        Tensor rot = rotationTable.index_select(0, idx), sh = shiftTable.index_select(0, idx);
+        return (imgs, rot, sh, ctfTable is null ? null : CtfBatch.Gather(ctfTable, idx), idx);
     }
 
     /// <summary>
@@ -45,13 +69,32 @@ public sealed class BatchObjective(TrainingSetup setup, VaeModel model, PixelSta
     /// </summary>
     public Tensor EncoderInput(Tensor images, Tensor shifts, CtfBatch? ctf)
     {
+        using var scope = NewDisposeScope();
+        Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, setup.Grid, images.dtype);
+        return Inputs(images, shifts, ctfFft, target: false).Encoder.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Encoder input (see <see cref="EncoderInput"/>) and loss target (low-passed when asked) from one FFT of the
+    /// images, with filters in FFT order from cached tables; no gradient (the images are data).
+    /// </summary>
+    private (Tensor Encoder, Tensor Target) Inputs(Tensor images, Tensor shifts, Tensor? ctfFft, bool target)
+    {
+        using var noGrad = no_grad();
         var grid = setup.Grid;
-        Tensor f = Fourier.PhaseShift(Fourier.Fft2Centered(images), -shifts, grid);
-        if (ctf is not null && setup.Options.PhaseFlipEncoderInput)
-            f = f * Ctf.Compute(ctf, grid).sign().to_type(images.dtype);
-        Tensor centred = Fourier.Ifft2CenteredReal(f);
+        Tensor f = fft.fft2(images);
+        var (re, im) = FrequencyTables.For(grid, images.device, images.dtype).PhaseRamp(shifts.neg());
+        if (ctfFft is not null && setup.Options.PhaseFlipEncoderInput)
+        {
+            Tensor sign = ctfFft.sign().to_type(images.dtype);
+            re.mul_(sign);
+            im.mul_(sign);
+        }
+        Tensor centred = fft.ifft2(f * complex(re, im)).real.contiguous();
         if (setup.EncoderSide != grid.N) centred = Fourier.FourierCrop(centred, setup.EncoderSide);
-        return setup.InputMask is null ? centred : centred * setup.InputMask;
+        Tensor enc = setup.InputMask is null ? centred : centred * setup.InputMask;
+        Tensor tgt = !target || lowPassFft is null ? images : fft.ifft2(f * lowPassFft).real.contiguous();
+        return (enc, tgt);
     }
 
     /// <summary>Computes the weighted loss of a prepared batch.</summary>
@@ -59,12 +102,13 @@ public sealed class BatchObjective(TrainingSetup setup, VaeModel model, PixelSta
     {
         var o = setup.Options;
         var grid = setup.Grid;
-        Tensor encIn = EncoderInput(images, shifts, ctf);
-        Tensor target = o.LpBandwidth is { } lp ? LowPass.Apply(images, grid, lp) : images;
+        // The CTF once per step, in FFT order: its sign for the encoder, its value for the prediction.
+        Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, grid, images.dtype);
+        var (encIn, target) = Inputs(images, shifts, ctfFft, target: true);
 
         var outp = model.Forward(encIn, setup.BaseCoords, indices, gen);
         Tensor proj = GaussianRenderer.RotateAndProject(outp.Coords, rotations, setup.Amplitudes, o.SigmaGmm, grid);
-        Tensor pred = ImageFormation.Apply(proj, ctf, shifts, grid);
+        Tensor pred = ImageFormation.ApplyFft(proj, ctfFft, shifts, grid);
         var (corr, _) = Losses.Correlation(pred, target, setup.LossMask);
 
         var terms = new Dictionary<string, Tensor> { ["corr"] = corr };
@@ -74,10 +118,15 @@ public sealed class BatchObjective(TrainingSetup setup, VaeModel model, PixelSta
             if (beta == 0) return;
             Tensor v = term();
             terms[name] = v;
-            total = total + beta * v;
+            using Scalar s = beta.ToScalar();   // disposed here, not left to the finalizer
+            total = total + v.mul(s);
         }
         terms["kl_latent"] = Losses.KlLatent(outp.Mu, outp.Sigma);
-        if (w.KlLatent != 0) total = total + w.KlLatent * terms["kl_latent"];
+        if (w.KlLatent != 0)
+        {
+            using Scalar s = w.KlLatent.ToScalar();
+            total = total + terms["kl_latent"].mul(s);
+        }
         var seg = model.Segmentation;
         Add("kl_seg_mean", w.KlSegMean, seg.KlMeans);
         Add("kl_seg_std", w.KlSegStd, seg.KlStd);

@@ -198,8 +198,7 @@ public static class Trainer
                     {
                         optimizer.zero_grad();
                         loss.Total.backward();
-                        var gradNorm = allParams.Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum()).Aggregate((x, y) => x + y);
-                        if (!double.IsFinite(gradNorm.ToDouble())) bad = "gradient not finite";
+                        if (!double.IsFinite(GradSquaredNorm(allParams))) bad = "gradient not finite";
                         else optimizer.step();
                     }
                     if (bad is not null)
@@ -222,7 +221,10 @@ public static class Trainer
                         consecutiveBad = 0;
                         int n = hb.Count;
                         Acc(sums, "loss", total * n);
-                        foreach (var (k, v) in loss.Terms) Acc(sums, k, v.ToDouble() * n);
+                        // All terms in one read (one device → host transfer per step, not one per term).
+                        var names = loss.Terms.Keys.ToArray();
+                        var values = stack(names.Select(k => loss.Terms[k].detach().to_type(ScalarType.Float64)).ToArray()).cpu().data<double>().ToArray();
+                        for (int i = 0; i < names.Length; i++) Acc(sums, names[i], values[i] * n);
                         images += n;
                     }
                 }
@@ -296,6 +298,14 @@ public static class Trainer
 
     private static bool IsDiskFull(IOException e) =>
         (e.HResult & 0xFFFF) == AtomicFileFaults.NoSpaceErrno || e.Message.Contains("No space left", StringComparison.Ordinal);
+
+    /// <summary>Σ‖grad‖² over the parameters that have a gradient, as one reduction and one read.</summary>
+    internal static double GradSquaredNorm(IEnumerable<Tensor> parameters)
+    {
+        using var scope = NewDisposeScope();
+        var parts = parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToArray();
+        return parts.Length == 0 ? 0 : stack(parts).sum().ToDouble();
+    }
 
     private static CheckpointMeta Meta(CheckpointMeta basis, int epoch, int batch, Dictionary<string, double> sums, long images, int skipped, double elapsed) =>
         basis with { Epoch = epoch, Batch = batch, PartialSums = new(sums), PartialImages = images, SkippedSteps = skipped, ElapsedSeconds = elapsed };

@@ -103,4 +103,28 @@ public class CtfTests
         Assert.True((ImageFormation.Apply(img, batch, null, grid) - img).abs().max().ToDouble() < 1e-12);
         Assert.Same(img, ImageFormation.Apply(img, null, null, grid));
     }
+
+    [Theory]
+    [InlineData(16, ScalarType.Float64, 1e-12)]
+    [InlineData(15, ScalarType.Float64, 1e-12)]
+    [InlineData(64, ScalarType.Float32, 1e-4)]
+    public void FftOrderCtfEqualsTheCentredOneIfftshifted(int n, ScalarType dtype, double tol)
+    {
+        using var scope = NewDisposeScope();
+        var grid = new ImageGrid(n, 1.7);
+        var ps = new[]
+        {
+            new CtfParameters(9000, 8000, 40, 300, 2.7, 0.1),
+            new CtfParameters(20000, 21000, -70, 200, 2.0, 0.07, 30, 20, 0.8),
+            new CtfParameters(15000, 15000, 0, 300, 2.7, 1.0),
+        };
+        using var batch = CtfBatch.From(ps, CPU, dtype);
+        Tensor expected = fft.ifftshift(Ctf.Compute(batch, grid), new long[] { -2, -1 });
+        Tensor got = Ctf.ComputeFft(batch, grid);
+        Assert.True((got - expected).abs().max().ToDouble() < tol, $"max diff {(got - expected).abs().max().ToDouble()}");
+        // The same rows gathered from a per-run table.
+        using var gathered = CtfBatch.Gather(batch, tensor(new long[] { 2, 0 }));
+        Tensor g2 = Ctf.ComputeFft(gathered, grid);
+        Assert.True((g2 - got.index_select(0, tensor(new long[] { 2, 0 }))).abs().max().ToDouble() == 0);
+    }
 }

@@ -187,4 +187,28 @@ public class RendererTests
         float[] flat = VolumeRenderer.RenderToArray(coords, amps, sigma, grid);
         Assert.Equal(2.0, flat[(17 * 40 + 20) * 40 + 25], 5);
     }
+
+    [Theory]
+    [InlineData(ScalarType.Float64, 1e-10)]
+    [InlineData(ScalarType.Float32, 1e-5)]
+    public void FullModeEqualsPlainAutogradTablesInValueAndGradient(ScalarType dtype, double tol)
+    {
+        using var scope = NewDisposeScope();
+        var grid = new ImageGrid(64, 2);
+        manual_seed(9);
+        Tensor c0 = ((rand(3, 300, 3, ScalarType.Float64) - 0.5) * 100).to_type(dtype);
+        Tensor amps = (rand(300, ScalarType.Float64) + 0.5).to_type(dtype);
+        Tensor target = randn(3, 64, 64, ScalarType.Float64).to_type(dtype);
+        const double sigma = 2;
+        // The projection written with autograd alone: exp(max(−d²/2σ², −30)) tables and a product.
+        Tensor g = grid.Coordinates(CPU, dtype);
+        Tensor Plain(Tensor x) => (x.unsqueeze(-1) - g).square().mul(-1 / (2 * sigma * sigma)).clamp_min(-30).exp();
+        Tensor cp = c0.clone().requires_grad_(true), cf = c0.clone().requires_grad_(true);
+        Tensor plain = bmm((Plain(cp.select(-1, 1)) * amps.unsqueeze(-1)).transpose(1, 2), Plain(cp.select(-1, 0)));
+        Tensor full = GaussianRenderer.ProjectFull(cf, amps, sigma, grid);
+        Assert.True(MaxRelative(full, plain) < tol, $"values {MaxRelative(full, plain)}");
+        (plain * target).sum().backward();
+        (full * target).sum().backward();
+        Assert.True(MaxRelative(cf.grad!, cp.grad!) < tol * 10, $"gradients {MaxRelative(cf.grad!, cp.grad!)}");
+    }
 }

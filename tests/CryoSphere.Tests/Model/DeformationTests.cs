@@ -92,4 +92,44 @@ public class DeformationTests
         foreach (Tensor p in new[] { x, g, v, t })
             Assert.True(GradCheck.Check(F, p) > 1e-3);
     }
+
+    [Theory]
+    [InlineData(1, ScalarType.Float64)]
+    [InlineData(2, ScalarType.Float64)]
+    [InlineData(3, ScalarType.Float64)]
+    [InlineData(6, ScalarType.Float64)]
+    [InlineData(7, ScalarType.Float64)]
+    [InlineData(20, ScalarType.Float64)]
+    [InlineData(6, ScalarType.Float32)]
+    [InlineData(20, ScalarType.Float32)]
+    public void TreeProductEqualsTheSegmentBySegmentLoop(int k, ScalarType dtype)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(11 + k);
+        // Box-sized coordinates, soft and nearly one-hot memberships (softmax at τ = 0.05), large angles.
+        Tensor x = (torch.randn(50, 3, dtype: ScalarType.Float64) * 40).to_type(dtype).requires_grad_(true);
+        Tensor g = torch.softmax(torch.randn(3, 50, k, dtype: ScalarType.Float64) / (k % 2 == 0 ? 0.05 : 1.0), -1).to_type(dtype).requires_grad_(true);
+        Tensor v = (torch.randn(3, k, 3, dtype: ScalarType.Float64) * 2).to_type(dtype).requires_grad_(true);
+        Tensor t = torch.randn(3, k, 3, dtype: ScalarType.Float64).to_type(dtype).requires_grad_(true);
+        Tensor w = torch.randn(3, 50, 3, dtype: ScalarType.Float64).to_type(dtype);
+        var leaves = new[] { x, g, v, t };
+        (Tensor Value, Tensor[] Grads) Run(Func<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor> f)
+        {
+            var (axis, angle) = Quaternion.AxisAngle(v);
+            Tensor y = f(x, g, axis, angle, t);
+            var grads = torch.autograd.grad([(y * w).sum()], leaves);
+            return (y.detach(), grads.Select(q => q.detach()).ToArray());
+        }
+        var (y1, g1) = Run(Deformation.Apply);
+        var (y0, g0) = Run(Deformation.ApplySequential);
+        double tol = dtype == ScalarType.Float64 ? 1e-10 : 1e-5;
+        // Relative to the coordinates' scale (40 Å) for values, to each gradient's largest entry for gradients.
+        Assert.True((y1 - y0).abs().max().ToDouble() <= tol * 40 * 4, $"values differ by {(y1 - y0).abs().max().ToDouble()}");
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            double scale = Math.Max(1, g0[i].abs().max().ToDouble());
+            double diff = (g1[i] - g0[i]).abs().max().ToDouble();
+            Assert.True(diff <= tol * scale * 4, $"gradient {i} differs by {diff} (scale {scale})");
+        }
+    }
 }
