@@ -31,7 +31,7 @@ internal sealed class LoaderBench : IBenchmark
             if (!File.Exists(path))
             {
                 var sw = Stopwatch.StartNew();
-                MrcRandomBenchGenerate(path, count, box);
+                MrcRandomBench.Generate(path, count, box, "CryoSphere.Bench loader");
                 Console.WriteLine($"wrote {count} images of {box} px = {new FileInfo(path).Length / 1e9:F1} GB in {sw.Elapsed.TotalSeconds:F0} s");
             }
             using var data = ParticleDataset.Open(path, new ParticleOpenOptions { RequirePoses = false, PixelSize = 1 });
@@ -68,26 +68,6 @@ internal sealed class LoaderBench : IBenchmark
         {
             if (a.Int("keep", 0) == 0) File.Delete(path);
         }
-    }
-
-    private static void MrcRandomBenchGenerate(string path, int count, int box)
-    {
-        const int chunkImages = 64;
-        int pixels = box * box;
-        var chunk = new float[chunkImages * pixels];
-        using var w = new MrcStackWriter(path, box, box, 1.0, label: "CryoSphere.Bench loader");
-        for (int first = 0; first < count; first += chunkImages)
-        {
-            int m = Math.Min(chunkImages, count - first);
-            for (int k = 0; k < m; k++)
-            {
-                var img = chunk.AsSpan(k * pixels, pixels);
-                for (int p = 0; p < pixels; p++) img[p] = (p * 31 + first + k) % 97 * 0.01f;
-                img[0] = first + k;
-            }
-            w.Append(chunk.AsSpan(0, m * pixels));
-        }
-        w.Complete();
     }
 
     private static void ResetPeak()

@@ -63,12 +63,12 @@ internal sealed class MrcRandomBench : IBenchmark
     }
 
     // Image i has i in its first pixel so reads can be checked; the rest is cheap varied data.
-    private static void Generate(string path, int count, int box)
+    internal static void Generate(string path, int count, int box, string label = "CryoSphere.Bench mrc-random")
     {
         const int chunkImages = 64;
         int pixels = box * box;
         var chunk = new float[chunkImages * pixels];
-        using var w = new MrcStackWriter(path, box, box, 1.0, label: "CryoSphere.Bench mrc-random");
+        using var w = new MrcStackWriter(path, box, box, 1.0, label: label);
         for (int first = 0; first < count; first += chunkImages)
         {
             int m = Math.Min(chunkImages, count - first);
