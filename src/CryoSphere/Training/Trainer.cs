@@ -232,8 +232,7 @@ public static class Trainer
                 imagesThisSession += hb.Count;
                 b++;
                 double ips = imagesThisSession / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                // With the plateau rule the end is not known in advance: estimate up to the minimum budget, then one epoch at a time.
-                int plannedEpochs = o.StopOnPlateau ? Math.Min(o.Epochs, Math.Max(budget.MinEpochs, epoch + 1)) : o.Epochs;
+                int plannedEpochs = budget.PlannedEpochs(epoch + 1);
                 double remainingImages = (double)(plannedEpochs - epoch - 1) * loader.ParticleCount + (double)(nb - b) / nb * loader.ParticleCount;
                 progress?.Report(new TrainProgress(epoch + 1, plannedEpochs, b, nb, Mean(sums, "loss", images), Mean(sums, "corr", images),
                     ips, clock.Elapsed, TimeSpan.FromSeconds(remainingImages / Math.Max(ips, 1e-9)), false));
@@ -271,7 +270,7 @@ public static class Trainer
             converged = budget.Converged(CorrelationHistory(metrics));
             folder.AppendLog($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
             if (converged) folder.AppendLog($"correlation plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6)");
-            progress?.Report(new TrainProgress(epoch + 1, converged ? epoch + 1 : Math.Min(o.Epochs, Math.Max(budget.MinEpochs, epoch + 2)), nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,
+            progress?.Report(new TrainProgress(epoch + 1, converged ? epoch + 1 : budget.PlannedEpochs(epoch + 2), nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,
                 null, true, $"epoch {epoch + 1}: loss {row["loss"]:F5}, corr {row["corr"]:F4}"));
         }
         folder.AppendLog("training finished");

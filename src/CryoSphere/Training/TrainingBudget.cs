@@ -33,6 +33,13 @@ public sealed class TrainingBudget
     public int MinEpochs => (int)Math.Ceiling(Math.Max(Options.MinSteps / (double)StepsPerEpoch, RampEpochs));
 
     /// <summary>
+    /// Epochs to show as the run's length once <paramref name="atLeast"/> epochs are known to be needed: with the
+    /// plateau rule the end is not known in advance, so up to the minimum budget, then one epoch at a time.
+    /// </summary>
+    public int PlannedEpochs(int atLeast) =>
+        Options.StopOnPlateau ? Math.Min(Options.Epochs, Math.Max(MinEpochs, atLeast)) : Options.Epochs;
+
+    /// <summary>
     /// Whether to stop after the epoch whose row is the last of <paramref name="corr"/> (the epoch means of the
     /// correlation loss, first epoch first; lower is better). Depends only on the metrics, so a resumed run
     /// stops where an uninterrupted one would.
