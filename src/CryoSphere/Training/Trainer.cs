@@ -108,7 +108,9 @@ public static class Trainer
         if (folder.CleanTemporaries() is var cleaned and > 0) folder.AppendLog($"removed {cleaned} temporary file(s) left by an earlier, killed run");
         if (!resume)
         {
-            WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(o, folder.Root)));
+            // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
+            var written = o with { EncoderNpix = setup.EncoderSide };
+            WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));
             folder.AppendLog($"new run: {setup.Data.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
         }
         foreach (var c in changes) folder.AppendLog("resume changes " + c);
