@@ -43,16 +43,26 @@ public static class ViewApi
         }));
 
         // PC coordinates of every latent on two PCs, float32 little-endian (x0, y0, x1, y1, …): 2.4 MB for 300,000.
-        app.MapGet("/api/points", (string? x, string? y) =>
+        // ?max=M sends every k-th latent only (k = ⌈n/M⌉, in the X-Stride header): the page's quick first paint.
+        app.MapGet("/api/points", (HttpResponse response, string? x, string? y, string? max) =>
         {
             if (!TryPc(x ?? "0", s, out int px, out var e1)) return Bad(e1);
             if (!TryPc(y ?? "1", s, out int py, out var e2)) return Bad(e2);
-            var v = new float[s.Count * 2];
-            for (int i = 0; i < s.Count; i++)
+            int stride = 1;
+            if (max is not null)
             {
-                v[2 * i] = s.Pcs[i * s.LatentDim + px];
-                v[2 * i + 1] = s.Pcs[i * s.LatentDim + py];
+                if (!int.TryParse(max, NumberStyles.Integer, Inv, out int m) || m < 1) return Bad($"max '{max}' must be a positive integer");
+                stride = (s.Count + m - 1) / m;
             }
+            int count = (s.Count + stride - 1) / stride;
+            var v = new float[count * 2];
+            for (int k = 0; k < count; k++)
+            {
+                int i = k * stride;
+                v[2 * k] = s.Pcs[i * s.LatentDim + px];
+                v[2 * k + 1] = s.Pcs[i * s.LatentDim + py];
+            }
+            response.Headers["X-Stride"] = stride.ToString(Inv);
             return Results.Bytes(MemoryMarshal.AsBytes(v.AsSpan()).ToArray(), "application/octet-stream");
         });
 

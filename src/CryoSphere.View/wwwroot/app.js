@@ -17,7 +17,7 @@ const state = {
 
 // For tests and the curious: the page's state and a few probes (see CryoSphere.Tests/View).
 window.cryoView = {
-  state, firstPaintMs: null, pointsDrawn: 0, ready: false, errors: [],
+  state, firstPaintMs: null, pointsDrawn: 0, ready: false, errors: [], timings: {},
   pixelOf: i => { const [x, y] = toPixel(i); const r = $('overlay').getBoundingClientRect(); return { x: r.left + x, y: r.top + y }; },
   dataToPage: (x, y) => { const v = state.view; const r = $('overlay').getBoundingClientRect(); return { x: r.left + (x - v.x0) * v.sx, y: r.top + (v.y1 - y) * v.sy }; },
 };
@@ -46,8 +46,10 @@ function quantile(sorted, q) { return sorted[Math.min(sorted.length - 1, Math.ma
 function computeView() {
   const c = $('scatter');
   const w = c.clientWidth, h = c.clientHeight;
-  const n = state.n, xs = new Float32Array(n), ys = new Float32Array(n);
-  for (let i = 0; i < n; i++) { xs[i] = state.xy[2 * i]; ys[i] = state.xy[2 * i + 1]; }
+  // Quantiles from at most 20,000 evenly spaced points: sorting 300,000 twice would delay the first paint.
+  const count = state.xy.length / 2, stride = Math.ceil(count / 20000), m = Math.ceil(count / stride);
+  const xs = new Float32Array(m), ys = new Float32Array(m);
+  for (let k = 0; k < m; k++) { xs[k] = state.xy[2 * k * stride]; ys[k] = state.xy[2 * k * stride + 1]; }
   xs.sort(); ys.sort();
   // 0.1–99.9 % so a few outliers do not squash the cloud; points beyond are drawn on the edge.
   let x0 = quantile(xs, 0.001), x1 = quantile(xs, 0.999), y0 = quantile(ys, 0.001), y1 = quantile(ys, 0.999);
@@ -56,11 +58,17 @@ function computeView() {
   state.view = { w, h, x0, x1, y0, y1, sx: w / (x1 - x0), sy: h / (y1 - y0) };
 }
 
-function toPixel(i) {
-  const v = state.view;
-  const x = Math.min(v.w - 1, Math.max(0, (state.xy[2 * i] - v.x0) * v.sx));
-  const y = Math.min(v.h - 1, Math.max(0, (v.y1 - state.xy[2 * i + 1]) * v.sy));
-  return [x, y];
+function toPixel(i) { return [state.px[i], state.py[i]]; }
+
+// Pixel position of every point, once per view (the plot's hot loops read these arrays).
+function computePixels() {
+  const v = state.view, xy = state.xy, n = xy.length / 2;
+  const px = new Float32Array(n), py = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    px[i] = Math.min(v.w - 1, Math.max(0, (xy[2 * i] - v.x0) * v.sx));
+    py[i] = Math.min(v.h - 1, Math.max(0, (v.y1 - xy[2 * i + 1]) * v.sy));
+  }
+  state.px = px; state.py = py;
 }
 
 function pointColour(i) {
@@ -81,9 +89,9 @@ function buildGrid() {
   const v = state.view, cell = 8;
   const gw = Math.ceil(v.w / cell) + 1, gh = Math.ceil(v.h / cell) + 1;
   const count = new Int32Array(gw * gh + 1), cellOf = new Int32Array(state.n);
+  const px = state.px, py = state.py;
   for (let i = 0; i < state.n; i++) {
-    const [x, y] = toPixel(i);
-    const c = Math.floor(y / cell) * gw + Math.floor(x / cell);
+    const c = Math.floor(py[i] / cell) * gw + Math.floor(px[i] / cell);
     cellOf[i] = c; count[c + 1]++;
   }
   for (let c = 0; c < gw * gh; c++) count[c + 1] += count[c];
@@ -118,10 +126,10 @@ function drawScatter() {
   // Few points: 3×3 dots so each is visible; many: one device pixel each, later points over earlier ones.
   const size = state.n < 20000 ? Math.max(2, Math.round(3 * dpr)) : Math.max(1, Math.round(dpr));
   let drawn = 0;
-  for (let i = 0; i < state.n; i++) {
-    const [x, y] = toPixel(i);
-    const [r, g, b] = pointColour(i);
-    const X = Math.round(x * dpr - size / 2), Y = Math.round(y * dpr - size / 2);
+  const px = state.px, py = state.py, plain = [38, 70, 140], count = state.xy.length / 2;
+  for (let i = 0; i < count; i++) {
+    const [r, g, b] = state.colour ? pointColour(i) : plain;
+    const X = Math.round(px[i] * dpr - size / 2), Y = Math.round(py[i] * dpr - size / 2);
     for (let dy = 0; dy < size; dy++) {
       const yy = Y + dy;
       if (yy < 0 || yy >= c.height) continue;
@@ -140,6 +148,7 @@ function drawScatter() {
   ctx.fillText(`PC${state.pcX + 1} →`, c.width - 60 * dpr, c.height - 6 * dpr);
   ctx.fillText(`↑ PC${state.pcY + 1}`, 6 * dpr, 14 * dpr);
   window.cryoView.pointsDrawn = drawn;
+  if (window.cryoView.firstPaintMs === null) window.cryoView.firstPaintMs = performance.now();
   c.dataset.points = String(drawn);
   drawOverlay();
 }
@@ -167,12 +176,35 @@ function drawOverlay() {
   }
 }
 
-async function loadPoints() {
+// With a preview (every k-th point, at most 30,000: /api/points?max=) the first paint comes before the full set
+// has even arrived; the full set then draws in the preview's frame.
+async function loadPoints(preview) {
+  if (preview) {
+    const stride = Number(preview.headers.get('X-Stride') || '1');
+    state.xy = new Float32Array(await preview.arrayBuffer());
+    mark('preview');
+    computeView(); computePixels(); drawScatter();
+    mark('preview-drawn');
+    if (stride === 1) { buildGrid(); return; }
+  }
   const r = await api(`/api/points?x=${state.pcX}&y=${state.pcY}`);
   state.xy = new Float32Array(await r.arrayBuffer());
-  computeView();
+  mark('points');
+  if (!preview) computeView();
+  computePixels(); drawScatter();
+  mark('drawn');
   buildGrid();
-  drawScatter();
+}
+
+// Milliseconds since navigation start at each step of the first load, for the first-paint test's report.
+function mark(name) { window.cryoView.timings[name] = Math.round(performance.now()); }
+
+function loadScript(src) {
+  return new Promise((ok, fail) => {
+    const s = document.createElement('script');
+    s.src = src; s.onload = ok; s.onerror = () => fail(new Error('cannot load ' + src));
+    document.head.appendChild(s);
+  });
 }
 
 async function loadColour(name) {
@@ -397,7 +429,7 @@ function drawChart(canvas, xs, ys, label) {
   const w = canvas.clientWidth, h = canvas.clientHeight, m = 28;
   const pts = xs.map((x, i) => [x, ys[i]]).filter(p => p[1] !== null && Number.isFinite(p[1]));
   ctx.fillStyle = '#333'; ctx.font = '11px system-ui';
-  ctx.fillText(label, m, 11);
+  ctx.fillText(label, m + 40, 11);
   if (pts.length === 0) return;
   let x0 = Math.min(...pts.map(p => p[0])), x1 = Math.max(...pts.map(p => p[0]));
   let y0 = Math.min(...pts.map(p => p[1])), y1 = Math.max(...pts.map(p => p[1]));
@@ -425,13 +457,15 @@ async function loadMetrics() {
     $('training-caption').textContent = `${j.rows.length} epochs`;
     const e = j.columns.indexOf('epoch');
     const xs = j.rows.map((r, i) => e >= 0 ? r[e] : i + 1);
-    const wanted = ['loss', 'corr', 'kl_latent', 'kl_seg_mean', 'continuity', 'clash'];
-    for (const name of wanted.filter(n => j.columns.includes(n)).concat(j.columns.filter(n => !wanted.includes(n) && n !== 'epoch' && /^(val_|lr)/.test(n)))) {
+    // The loss and its terms; a term that never changed (weight 0, or not used) is left out.
+    const always = ['loss', 'corr', 'kl_latent'], terms = ['kl_seg_mean', 'kl_seg_std', 'kl_seg_prop', 'continuity', 'clash', 'l2'];
+    for (const name of always.concat(terms).filter(n => j.columns.includes(n))) {
+      const k = j.columns.indexOf(name), ys = j.rows.map(r => r[k]);
+      if (!always.includes(name) && ys.every(y => y === ys[0])) continue;
       const c = document.createElement('canvas');
       c.dataset.metric = name;
       charts.appendChild(c);
-      const k = j.columns.indexOf(name);
-      drawChart(c, xs, j.rows.map(r => r[k]), name);
+      drawChart(c, xs, ys, name);
     }
   } catch (e) { status('metrics: ' + e.message, true); }
 }
@@ -467,7 +501,11 @@ async function loadParticleImages(i) {
 
 async function main() {
   try {
+    mark('script');
+    // PC1/PC2 are what the page shows first: ask for them with the summary, not after it.
+    const points = api('/api/points?x=0&y=1&max=30000').catch(() => null);
     const s = await (await api('/api/summary')).json();
+    mark('summary');
     state.summary = s; state.n = s.particles;
     $('run-name').textContent = `${s.run} · ${s.checkpoint} · ${s.particles} particles`;
     for (const m of s.missing) $('notes').insertAdjacentHTML('beforeend', `<li></li>`), $('notes').lastChild.textContent = m;
@@ -475,12 +513,12 @@ async function main() {
       for (let k = 0; k < s.latentDim; k++)
         sel.insertAdjacentHTML('beforeend', `<option value="${k}">PC${k + 1} (${(100 * s.explainedVarianceRatio[k]).toFixed(1)} %)</option>`);
     $('pc-y').value = String(Math.min(1, s.latentDim - 1));
-    state.pcY = Number($('pc-y').value);
     for (const c of s.colours) {
       const o = document.createElement('option'); o.value = c.name; o.textContent = c.name; $('colour-by').appendChild(o);
     }
-    await loadPoints();
-    window.cryoView.firstPaintMs = performance.now();
+    state.pcY = Math.min(1, s.latentDim - 1);
+    const prefetched = await points;
+    await loadPoints(state.pcY === 1 ? prefetched : null);
     if (!s.hasImages) $('particle-caption').textContent = '(particle images not available)';
     setupScatterEvents();
     $('pc-x').onchange = () => { state.pcX = Number($('pc-x').value); state.polygon = null; loadPoints(); $('slider-pc').textContent = `PC${state.pcX + 1}`; };
@@ -491,7 +529,9 @@ async function main() {
     $('stop').onclick = () => state.viewer.stopAnimate();
     $('pc-slider').oninput = onSlider;
     if (s.colours.some(c => c.name === 'k-means')) { $('colour-by').value = 'k-means'; await loadColour('k-means'); }
+    await loadScript('vendor/3dmol/3Dmol-min.js');
     state.viewer = $3Dmol.createViewer($('viewer'), { backgroundColor: 'white' });
+    await loadStructure('pcs=0', 'latent mean (PC origin)');
     await loadSegmentation();
     await loadMetrics();
     setInterval(loadMetrics, 2000);
