@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using CryoSphere.View;
@@ -95,6 +96,33 @@ public class ViewApiTests(ViewFixture f)
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(local + "/?token=" + open.Token)).StatusCode);
         // The page's later requests carry the cookie set by the first one.
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(local + "/api/summary")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ColoursAndSegmentsAreTheFilesOwn()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(f.Server.BaseUrl) };
+        var summary = JsonDocument.Parse(await http.GetStringAsync("/api/summary")).RootElement;
+        var names = summary.GetProperty("colours").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToArray();
+        Assert.Contains("k-means", names);
+        Assert.Contains("rlnDefocusU", names);
+        Assert.Contains("truth: angle_deg", names);
+
+        // The truth colour is truth.csv's column; k-means is analyze's labels.txt; a STAR column is that column.
+        async Task<float[]> Colour(string name) => MemoryMarshal.Cast<byte, float>(await http.GetByteArrayAsync("/api/colour?name=" + Uri.EscapeDataString(name))).ToArray();
+        var truth = CryoSphere.Simulation.TruthTable.Read(Path.Combine(f.SimDir, "truth.csv"));
+        Assert.Equal(truth.Columns[0].Select(x => (float)x), await Colour("truth: angle_deg"));
+        var labels = File.ReadAllLines(Path.Combine(f.AnalysisDir, "kmeans", "labels.txt")).Select(float.Parse);
+        Assert.Equal(labels, await Colour("k-means"));
+        var star = CryoSphere.IO.StarFile.Read(Path.Combine(f.SimDir, "particles.star")).ParticlesBlock.Loop!;
+        int col = star.ColumnIndex("rlnDefocusU");
+        Assert.Equal(star.Rows.Select(r => float.Parse(r[col], System.Globalization.CultureInfo.InvariantCulture)), await Colour("rlnDefocusU"));
+
+        // Segments: the hard assignment of analyze's segmentation.csv, residue by residue.
+        var seg = JsonDocument.Parse(await http.GetStringAsync("/api/segmentation")).RootElement;
+        var served = seg.GetProperty("segment").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var written = File.ReadAllLines(Path.Combine(f.AnalysisDir, "segmentation.csv")).Skip(1).Select(l => int.Parse(l.Split(',')[3])).ToArray();
+        Assert.Equal(written, served);
     }
 
     [Fact]

@@ -52,7 +52,14 @@ public class ViewBrowserTests(ViewFixture f, ITestOutputHelper log)
     {
         var (page, errors) = await OpenAsync();
         var at = await page.EvaluateAsync<JsonElement>("() => window.cryoView.pixelOf(17)");
-        await page.Mouse.ClickAsync(at.GetProperty("x").GetSingle(), at.GetProperty("y").GetSingle());
+        float px = at.GetProperty("x").GetSingle(), py = at.GetProperty("y").GetSingle();
+        // Hover names the particle and its image.
+        await page.Mouse.MoveAsync(px, py);
+        await page.WaitForFunctionAsync("() => document.getElementById('hover').textContent.includes('@')", null, new() { Timeout = TimeoutMs });
+        string hover = await page.InnerTextAsync("#hover");
+        int hovered = int.Parse(hover.Split(' ')[1]);
+        Assert.Equal($"particle {hovered} · {f.Session.Run.Setup.Data.Table.ImageNames[hovered]}", hover);
+        await page.Mouse.ClickAsync(px, py);
         // The click picks the nearest point; several may share a pixel, so read which one it was.
         int i = await page.EvaluateAsync<int>("() => window.cryoView.state.selected");
         await page.WaitForFunctionAsync($"() => document.getElementById('viewer').dataset.structure === 'particle {i}'", null, new() { Timeout = TimeoutMs });
@@ -218,6 +225,7 @@ public class ViewBrowserTests(ViewFixture f, ITestOutputHelper log)
         Assert.Empty(coldErrors);
         await cold.CloseAsync();
         var (page, errors) = await OpenAsync(server.Url);
+        Directory.Delete(dir, recursive: true);
         double ms = await page.EvaluateAsync<double>("() => window.cryoView.firstPaintMs");
         var t = await page.EvaluateAsync<JsonElement>("() => window.cryoView.timings");
         log.WriteLine($"first paint of {n} particles: {ms:F0} ms after navigation start, steps {t}");
