@@ -486,11 +486,12 @@ async function loadParticleImages(i) {
   try {
     const j = await (await api(`/api/particles/${i}/images`)).json();
     state.particleImages = j;
-    // One grey scale for all three (the observed image's range), so the residual reads against the signal.
-    let lo = Infinity, hi = -Infinity;
-    for (const v of j.observed) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    // Observed and residual on one grey scale, so the residual reads against the image; the prediction on its own
+    // (at low SNR it spans a small part of the noisy image's range and would look blank).
+    const range = a => { let lo = Infinity, hi = -Infinity; for (const v of a) { if (v < lo) lo = v; if (v > hi) hi = v; } return [lo, hi]; };
+    const [lo, hi] = range(j.observed), [plo, phi] = range(j.predicted);
     drawImage($('img-observed'), j.observed, j.size, lo, hi);
-    drawImage($('img-predicted'), j.predicted, j.size, lo, hi);
+    drawImage($('img-predicted'), j.predicted, j.size, plo, phi);
     drawImage($('img-residual'), j.residual, j.size, lo, hi);
     $('particle-caption').textContent = `${i} · correlation ${j.correlation.toFixed(3)}`;
     $('particle-panel').dataset.particle = String(i);
