@@ -97,6 +97,22 @@ public sealed class BatchObjective
         return (enc, tgt);
     }
 
+    /// <summary>
+    /// The loss target (low-passed when asked) and the prediction for structures <paramref name="coords"/> (B,R,3)
+    /// of a prepared batch, through the same projection, CTF and shift as <see cref="Compute"/>: what the
+    /// dashboard shows as observed, predicted and residual.
+    /// </summary>
+    public (Tensor Target, Tensor Prediction) TargetAndPrediction(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor coords)
+    {
+        Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, setup.Grid, images.dtype);
+        var (_, target) = Inputs(images, shifts, ctfFft, target: true);
+        return (target, Predict(coords, rotations, ctfFft, shifts));
+    }
+
+    // Rotate, project the Gaussians, then CTF and shift: the image formation of the method.
+    private Tensor Predict(Tensor coords, Tensor rotations, Tensor? ctfFft, Tensor shifts) =>
+        ImageFormation.ApplyFft(GaussianRenderer.RotateAndProject(coords, rotations, setup.Amplitudes, setup.Options.SigmaGmm, setup.Grid), ctfFft, shifts, setup.Grid);
+
     /// <summary>Computes the weighted loss of a prepared batch.</summary>
     public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen)
     {
@@ -107,8 +123,7 @@ public sealed class BatchObjective
         var (encIn, target) = Inputs(images, shifts, ctfFft, target: true);
 
         var outp = model.Forward(encIn, setup.BaseCoords, indices, gen);
-        Tensor proj = GaussianRenderer.RotateAndProject(outp.Coords, rotations, setup.Amplitudes, o.SigmaGmm, grid);
-        Tensor pred = ImageFormation.ApplyFft(proj, ctfFft, shifts, grid);
+        Tensor pred = Predict(outp.Coords, rotations, ctfFft, shifts);
         var (corr, _) = Losses.Correlation(pred, target, setup.LossMask);
 
         var terms = new Dictionary<string, Tensor> { ["corr"] = corr };
