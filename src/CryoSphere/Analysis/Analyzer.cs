@@ -220,7 +220,7 @@ public static class Analyzer
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < k; j++)
                 {
-                    ang[j][start + i] = a[i * k + j] * 180 / Math.PI;
+                    ang[j][start + i] = a[i * k + j] * 180 / Math.PI; // float product first, as written since the start
                     sh[j][start + i] = t[i * k + j];
                 }
         }

@@ -2,6 +2,7 @@ using CryoSphere.Data;
 using CryoSphere.Imaging;
 using CryoSphere.Model;
 using TorchSharp;
+using CryoSphere.IO;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Training;
@@ -35,7 +36,7 @@ public sealed class TrainingSetup : IDisposable
         if (o.BaseStructurePath is null) throw new InputException("no base structure: give --structure or base_structure_path");
         if (o.ParticlesPath is null) throw new InputException("no particles: give --particles or cs_star_file.file");
         var device = TorchRuntime.ResolveDevice(o.Device);
-        var structure = Structure.Load(o.BaseStructurePath, o.Chains);
+        var structure = StructureReader.ReadStructure(o.BaseStructurePath, o.Chains);
         var data = ParticleDataset.Open(o.ParticlesPath, new ParticleOpenOptions
         {
             DataDir = o.DataDir,
