@@ -235,6 +235,7 @@ public static class Analyzer
         for (int i = 0; i < count; i++)
         {
             float[] v;
+            using (NativeCallGuard.Enter())
             using (var scope = NewDisposeScope())
             {
                 var c = tensor(coords.AsSpan(i * per, per).ToArray(), [per / 3, 3]).to(run.Setup.Device);

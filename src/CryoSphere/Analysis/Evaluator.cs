@@ -157,6 +157,7 @@ public static class Evaluator
 
     private static float[] Render(TrainedRun run, float[] coords, ImageGrid grid)
     {
+        using var guard = NativeCallGuard.Enter();
         using var scope = NewDisposeScope();
         var c = tensor(coords, [coords.Length / 3, 3]).to(run.Setup.Device);
         return VolumeRenderer.RenderToArray(c, run.Setup.Amplitudes, run.Options.SigmaGmm, grid);

@@ -39,6 +39,7 @@ public sealed class TrainedRun : IDisposable
         var o = TrainConfigReader.Read(folder.Config) with { OutDir = folder.Root };
         if (device is not null) o = o with { Device = device };
         string ckpt = folder.CheckpointFor(epoch);
+        using var guard = NativeCallGuard.Enter();
         var setup = TrainingSetup.Create(o, needImages);
         try
         {
@@ -97,6 +98,7 @@ public sealed class TrainedRun : IDisposable
     /// <summary>Segment memberships (R × K) from the posterior means, and the hard assignment per residue.</summary>
     public (float[] G, long[] Hard, int K) Segmentation()
     {
+        using var guard = NativeCallGuard.Enter();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var g = Model.Segmentation.MeanG();

@@ -23,6 +23,7 @@ public static class ModelFactory
     /// <summary>The VAE for a run's setup, on its device (the encoder sized to <see cref="TrainingSetup.EncoderSide"/>).</summary>
     public static VaeModel Build(TrainOptions o, TrainingSetup setup)
     {
+        using var guard = NativeCallGuard.Enter();
         var model = new VaeModel(Options(o, setup.Structure, setup.EncoderSide, setup.Data.Count));
         model.to(setup.Device);
         return model;

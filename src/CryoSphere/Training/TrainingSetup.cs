@@ -35,6 +35,7 @@ public sealed class TrainingSetup : IDisposable
     {
         if (o.BaseStructurePath is null) throw new InputException("no base structure: give --structure or base_structure_path");
         if (o.ParticlesPath is null) throw new InputException("no particles: give --particles or cs_star_file.file");
+        using var guard = NativeCallGuard.Enter();
         var device = TorchRuntime.ResolveDevice(o.Device);
         var structure = StructureReader.ReadStructure(o.BaseStructurePath, o.Chains);
         var data = ParticleDataset.Open(o.ParticlesPath, new ParticleOpenOptions

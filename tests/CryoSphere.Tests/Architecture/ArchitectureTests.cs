@@ -69,6 +69,25 @@ public class ArchitectureTests
     }
 
     [Fact]
+    public void Every_TorchSharp_call_in_the_orchestrating_layers_runs_under_the_guard()
+    {
+        // NativeCallGuard keeps the GC (and so the finalizer that frees TorchSharp's implicit Scalars) out of native
+        // calls (design.md, Performance). The layers that run loops over data must enter it around every block that
+        // calls TorchSharp, or be called only from inside one.
+        var found = GuardCoverage.Unguarded(typeof(Structure).Assembly.Location, "CryoSphere.NativeCallGuard",
+            ["CryoSphere.Analysis", "CryoSphere.Workflows", "CryoSphere.Simulation", "CryoSphere.Training"]);
+        Assert.True(found.Count == 0, $"{found.Count} methods call TorchSharp outside NativeCallGuard:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public void A_TorchSharp_call_outside_the_guard_is_reported()
+    {
+        var found = GuardCoverage.Unguarded(typeof(ArchitectureTests).Assembly.Location, "CryoSphere.Tests.Architecture.Fake.Low.Guard",
+            ["CryoSphere.Tests.Architecture.Fake.Torch"]);
+        Assert.Equal(["CryoSphere.Tests.Architecture.Fake.Torch.Kernels.Unguarded"], found);
+    }
+
+    [Fact]
     public void A_back_edge_in_a_made_up_dependency_list_is_reported()
     {
         var layering = new Layering("CryoSphere", Layers);
@@ -97,7 +116,7 @@ public class ArchitectureTests
         var edges = TypeDependencies.Read(typeof(ArchitectureTests).Assembly.Location)
             .Where(e => e.FromNamespace.StartsWith("CryoSphere.Tests.Architecture.Fake", StringComparison.Ordinal))
             .ToList();
-        var layering = new Layering("CryoSphere.Tests.Architecture.Fake", [["CryoSphere.Tests.Architecture.Fake.Low"], ["CryoSphere.Tests.Architecture.Fake.High"]]);
+        var layering = new Layering("CryoSphere.Tests.Architecture.Fake", [["CryoSphere.Tests.Architecture.Fake.Low"], ["CryoSphere.Tests.Architecture.Fake.High", "CryoSphere.Tests.Architecture.Fake.Torch"]]);
         var found = layering.Violations(edges);
         Assert.Equal(["CryoSphere.Tests.Architecture.Fake.Low.Reader → CryoSphere.Tests.Architecture.Fake.High.Holder: CryoSphere.Tests.Architecture.Fake.Low uses CryoSphere.Tests.Architecture.Fake.High, a layer above it"], found);
     }

@@ -8,6 +8,13 @@ namespace CryoSphere.Tests.Architecture.Fake.Low
     }
 
     internal sealed record Item(int Value);
+
+    /// <summary>Stands in for NativeCallGuard in the guard-coverage test.</summary>
+    internal readonly struct Guard : IDisposable
+    {
+        internal static Guard Enter() => default;
+        public void Dispose() { }
+    }
 }
 
 namespace CryoSphere.Tests.Architecture.Fake.High
@@ -15,5 +22,26 @@ namespace CryoSphere.Tests.Architecture.Fake.High
     internal static class Holder
     {
         internal static readonly CryoSphere.Tests.Architecture.Fake.Low.Item[] Items = [new(1)];
+    }
+}
+
+namespace CryoSphere.Tests.Architecture.Fake.Torch
+{
+    using TorchSharp;
+
+    // For GuardCoverage: one method calls TorchSharp outside the (fake) guard; the others are covered, directly, as a
+    // helper called only from a guarded method, or in a lambda made inside a guarded block.
+    internal static class Kernels
+    {
+        internal static double Unguarded() => torch.ones(2).sum().ToDouble();
+
+        internal static double Guarded()
+        {
+            using var g = CryoSphere.Tests.Architecture.Fake.Low.Guard.Enter();
+            Func<double> f = () => torch.zeros(1).ToDouble();
+            return Helper() + f();
+        }
+
+        private static double Helper() => torch.ones(3).sum().ToDouble();
     }
 }
