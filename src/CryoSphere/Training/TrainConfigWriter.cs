@@ -1,5 +1,6 @@
 using System.Globalization;
 using CryoSphere.IO;
+using CryoSphere.Model;
 
 namespace CryoSphere.Training;
 
@@ -113,16 +114,16 @@ public static class TrainConfigWriter
         if (spell.AllKeys || t.Schedule == "cyclical") Kv(w, 2, "R", spell.Number(t.R));
     }
 
-    private static void SegValues(TextWriter w, string key, SegmentationValues? v)
+    private static void SegValues(TextWriter w, string key, SegmentationGaussians? v)
     {
         if (v is null) return;
         w.WriteLine($"    {key}:");
-        Kv(w, 3, "means_means", L(v.MeansMeans));
-        Kv(w, 3, "means_stds", L(v.MeansStds));
-        Kv(w, 3, "stds_means", L(v.StdsMeans));
-        Kv(w, 3, "stds_stds", L(v.StdsStds));
-        Kv(w, 3, "proportions_means", L(v.ProportionsMeans));
-        Kv(w, 3, "proportions_stds", L(v.ProportionsStds));
+        Kv(w, 3, "means_means", L(v.Means.Mean));
+        Kv(w, 3, "means_stds", L(v.Means.Std));
+        Kv(w, 3, "stds_means", L(v.Widths.Mean));
+        Kv(w, 3, "stds_stds", L(v.Widths.Std));
+        Kv(w, 3, "proportions_means", L(v.Proportions.Mean));
+        Kv(w, 3, "proportions_stds", L(v.Proportions.Std));
     }
 
     private static void Kv(TextWriter w, int depth, string k, string v) =>
