@@ -60,8 +60,8 @@ public class ArchitectureTests
     [Fact]
     public void The_reader_sees_references_that_no_using_line_shows()
     {
-        // Structure.Load calls StructureReader (IO) and the CLI's VolumeCommand-free commands call the library:
-        // edges that must be there for the check to mean anything.
+        // Edges that must be there for the checks to mean anything: the trainer uses the model, the CLI the
+        // workflows, the model TorchSharp.
         var edges = Edges.Value;
         Assert.Contains(edges, e => e.From == "CryoSphere.Training.Trainer" && e.ToNamespace == "CryoSphere.Model");
         Assert.Contains(edges, e => e.FromNamespace == "CryoSphere.Cli" && e.ToNamespace == "CryoSphere.Workflows");
