@@ -53,7 +53,7 @@ public static class Evaluator
         var rng = new Random(o.Seed);
         // FSC between predicted and true maps for a sample of particles.
         var fscIdx = Sample(rng, n, o.FscParticles);
-        var grid = new ImageGrid(run.Setup.BoxSize, run.Setup.Data.PixelSize);
+        var grid = new ImageGrid(run.Setup.BoxSize, run.Setup.Particles.PixelSize);
         var pred = run.Decode(Rows(z, fscIdx, l), fscIdx.Length);
         var curves = new List<double[]>();
         var r05 = new List<double>();

@@ -24,7 +24,7 @@ public static class ModelFactory
     public static VaeModel Build(TrainOptions o, TrainingSetup setup)
     {
         using var guard = NativeCallGuard.Enter();
-        var model = new VaeModel(Options(o, setup.Structure, setup.EncoderSide, setup.Data.Count));
+        var model = new VaeModel(Options(o, setup.Structure, setup.EncoderSide, setup.Particles.Count));
         model.to(setup.Device);
         return model;
     }

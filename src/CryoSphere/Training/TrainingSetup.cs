@@ -15,7 +15,7 @@ public sealed class TrainingSetup : IDisposable
 {
     public required TrainOptions Options { get; init; }
     public required Structure Structure { get; init; }
-    public required ParticleDataset Data { get; init; }
+    public required ParticleDataset Particles { get; init; }
     public required Device Device { get; init; }
     /// <summary>Side of the stored images.</summary>
     public required int BoxSize { get; init; }
@@ -75,7 +75,7 @@ public sealed class TrainingSetup : IDisposable
             {
                 Options = o,
                 Structure = structure,
-                Data = data,
+                Particles = data,
                 Device = device,
                 BoxSize = box,
                 Grid = grid,
@@ -113,7 +113,7 @@ public sealed class TrainingSetup : IDisposable
             var host = new float[m * BoxSize * BoxSize];
             for (int j = 0; j < m; j++)
             {
-                Data.ReadImage(take[c + j], buf);
+                Particles.ReadImage(take[c + j], buf);
                 buf.CopyTo(host, j * BoxSize * BoxSize);
             }
             using var guard = NativeCallGuard.Enter();
@@ -121,17 +121,17 @@ public sealed class TrainingSetup : IDisposable
             var t = tensor(host, [m, BoxSize, BoxSize]);
             if (Grid.N != BoxSize) t = Fourier.FourierCrop(t, Grid.N);
             if (!t.isfinite().all().ToBoolean())
-                throw new InputException(Data.Table.SourcePath, "images contain NaN or infinite pixel values");
+                throw new InputException(Particles.Table.SourcePath, "images contain NaN or infinite pixel values");
             stats.Add(t);
         }
         var r = stats.Result();
-        if (!(r.Std > 0)) throw new InputException(Data.Table.SourcePath, "images have zero variance (blank images?)");
+        if (!(r.Std > 0)) throw new InputException(Particles.Table.SourcePath, "images have zero variance (blank images?)");
         return r;
     }
 
     public void Dispose()
     {
-        Data.Dispose();
+        Particles.Dispose();
         BaseCoords.Dispose();
         Amplitudes.Dispose();
         InputMask?.Dispose();
