@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CryoSphere.Model;
 using TorchSharp;
+using CryoSphere.Geometry;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Bench;
@@ -34,7 +35,7 @@ internal sealed class DeformationBench : IBenchmark
                 using var scope = NewDisposeScope();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 Tensor g = softmax(logits.expand(b, r, k), -1).requires_grad_(true);
-                var (axis, angle) = Quaternion.AxisAngle(v);
+                var (axis, angle) = Rotations.AxisAngleFromVector(v);
                 Tensor y = f(x, g, axis, angle, t);
                 y.sum().backward();
                 return (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;   // CPU time: robust to a shared machine

@@ -66,7 +66,7 @@ internal sealed class LearnBench : IBenchmark
             using var tr = TrainedRun.Open(run, e);
             var z = tr.LatentMeans();
             var (_, hard, _) = tr.Segmentation();
-            var m = MotionRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, hard, sim);
+            var m = MotionRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, hard, SimulationTruth.Open(sim));
             Console.WriteLine($"{e,5}  {m.PearsonPc1,6:F3}  {m.BestAbsPearson,7:F3}  {m.SegmentationAccuracy,7:F3}  {m.SegmentsFound,8}");
         }
         return 0;

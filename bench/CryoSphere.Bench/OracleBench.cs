@@ -1,4 +1,5 @@
 using CryoSphere.Analysis;
+using CryoSphere.Simulation;
 
 namespace CryoSphere.Bench;
 
@@ -16,7 +17,7 @@ internal sealed class OracleBench : IBenchmark
         string sim = a.String("sim") ?? throw new ArgumentException("--sim is required");
         int nImg = a.Int("images", 500);
         int? steps = a.String("steps") is null ? null : a.Int("steps", InformationCeiling.Steps1D);
-        var c = InformationCeiling.Compute(sim, nImg, steps);
+        var c = InformationCeiling.Compute(SimulationTruth.Open(sim), nImg, steps);
         for (int k = 0; k < c.Coordinates.Length; k++)
             Console.WriteLine($"oracle over {c.Images} images, {c.GridPoints} grid points: r(best, true {c.Coordinates[k]}) = {c.R[k]:F3}");
         if (c.StateAccuracy is { } acc) Console.WriteLine($"state (frame) accuracy {acc:F3}");

@@ -3,6 +3,7 @@ using System.Globalization;
 using CryoSphere.Analysis;
 using CryoSphere.Simulation;
 using CryoSphere.Training;
+using CryoSphere.IO;
 
 namespace CryoSphere.Bench;
 
@@ -59,7 +60,7 @@ internal sealed class PanelBench : IBenchmark
         using var tr = TrainedRun.Open(run);
         var z = tr.LatentMeans();
         var (_, hard, _) = tr.Segmentation();
-        var mr = MotionRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, hard, sim);
+        var mr = MotionRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, hard, SimulationTruth.Open(sim));
         // One coordinate: |r| of PC1. Several (independent hinges): the coordinate furthest below its ceiling,
         // each against its best-matching PC.
         double absR = Math.Abs(mr.PearsonPc1), ceiling = ceilings[0];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CryoSphere.Analysis;
+using CryoSphere.Simulation;
 
 namespace CryoSphere.Bench;
 
@@ -11,7 +12,7 @@ internal static class PanelCeiling
         string p = Path.Combine(sim, "ceiling.txt");
         if (File.Exists(p))
             return File.ReadAllText(p).Trim().Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var r = InformationCeiling.Compute(sim, images).R;
+        var r = InformationCeiling.Compute(SimulationTruth.Open(sim), images).R;
         File.WriteAllText(p, string.Join(",", r.Select(x => x.ToString("R", CultureInfo.InvariantCulture))));
         return r;
     }

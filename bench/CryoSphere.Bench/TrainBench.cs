@@ -98,7 +98,7 @@ internal sealed class TrainBench : IBenchmark
     private static void WholeSteps(TrainOptions o, int steps, int epochs)
     {
         int count;
-        using (var probe = TrainingSetup.Create(o, needImages: false)) count = probe.Data.Count;
+        using (var probe = TrainingSetup.Create(o, needImages: false)) count = probe.Particles.Count;
         int perEpoch = Math.Min((steps + epochs - 1) / epochs, count / o.BatchSize);
         ResetPeakRss();
         var clock = Stopwatch.StartNew();
@@ -126,7 +126,7 @@ internal sealed class TrainBench : IBenchmark
         using var optimizerScope = optimizer;
         using var gen = new Generator((ulong)seed, setup.Device);
         var objective = new BatchObjective(setup, model, setup.EstimateImageStatistics(seed));
-        var loader = new CryoSphere.Data.BatchLoader(setup.Data, o.BatchSize, seed, setup.Subset);
+        var loader = new CryoSphere.Data.BatchLoader(setup.Particles, o.BatchSize, seed, setup.Subset);
         var allParams = model.parameters().ToArray();
         var grid = setup.Grid;
         var t = new PieceTimes();
@@ -199,7 +199,7 @@ internal sealed class TrainBench : IBenchmark
         using var optimizerScope = optimizer;
         using var gen = new Generator((ulong)seed, setup.Device);
         var objective = new BatchObjective(setup, model, setup.EstimateImageStatistics(seed));
-        var loader = new CryoSphere.Data.BatchLoader(setup.Data, o.BatchSize, seed, setup.Subset);
+        var loader = new CryoSphere.Data.BatchLoader(setup.Particles, o.BatchSize, seed, setup.Subset);
         var allParams = model.parameters().ToArray();
         Console.WriteLine($"(c) memory over {steps} steps of batch {o.BatchSize}, {setup.Grid.N} px");
         Console.WriteLine($"    {"step",6} {"RSS MiB",8} {"after trim",10} {"GC heap MiB",11} {"GC committed",12} {"gen0/1/2 GCs",14} {"live tensors",12} {"GC pause ms",11}");

@@ -37,7 +37,7 @@ public sealed class ColourColumns
         var c = new ColourColumns();
         if (s.KMeansLabels is { } labels) c.Add("k-means", true, () => labels.Select(x => (float)x).ToArray());
         if (!s.ParticlesLinked) return c;
-        string source = s.Run.Setup.Data.Table.SourcePath;
+        string source = s.Run.Setup.Particles.Table.SourcePath;
         string ext = Path.GetExtension(source).ToLowerInvariant();
         if (ext == ".star") AddStar(c, source);
         else if (ext == ".cs") AddCs(c, source);

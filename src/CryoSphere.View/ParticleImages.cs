@@ -18,8 +18,8 @@ public sealed record ParticleImages(int Index, int Size, float[] Observed, float
     {
         var run = s.Run;
         var stats = new PixelStatistics(run.Meta.ImageMean, run.Meta.ImageStd, 0);
-        var objective = new BatchObjective(run.Setup, run.Model, stats);
-        var loader = new BatchLoader(run.Setup.Data, 1, 0, subset: [index], prefetch: 1);
+        var objective = new BatchObjective(run.Setup, run.Vae, stats);
+        var loader = new BatchLoader(run.Setup.Particles, 1, 0, subset: [index], prefetch: 1);
         foreach (var hb in loader.Epoch(0, shuffle: false))
         {
             using var _ = hb;
@@ -28,8 +28,8 @@ public sealed record ParticleImages(int Index, int Size, float[] Observed, float
             using var scope = NewDisposeScope();
             var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
             using var ctfBatch = ctf;
-            var (mu, _) = run.Model.Encode(objective.EncoderInput(imgs, sh, ctf), idx);
-            var coords = run.Model.Decode(mu, run.Setup.BaseCoords, meanSegmentation: true);
+            var (mu, _) = run.Vae.Encode(objective.EncoderInput(imgs, sh, ctf), idx);
+            var coords = run.Vae.Decode(mu, run.Setup.BaseCoords, meanSegmentation: true);
             var (target, pred) = objective.TargetAndPrediction(imgs, rot, sh, ctf, coords);
             if (run.Setup.LossMask is { } m)
             {

@@ -49,7 +49,7 @@ public static class SelectionExport
             if (!Directory.Exists(dir)) { Directory.CreateDirectory(dir); break; }
         }
         AtomicFile.WriteText(Path.Combine(dir, "selected_indices.txt"), w => { foreach (var i in indices) w.WriteLine(i.ToString(CultureInfo.InvariantCulture)); });
-        string? file = s.ParticlesLinked ? ParticleSubset.Write(s.Run.Setup.Data.Table.SourcePath, indices, dir) : null;
+        string? file = s.ParticlesLinked ? ParticleSubset.Write(s.Run.Setup.Particles.Table.SourcePath, indices, dir) : null;
         return new Result(indices.Length, dir, file);
     }
 }

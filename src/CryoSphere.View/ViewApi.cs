@@ -81,7 +81,7 @@ public static class ViewApi
             return Results.Json(new
             {
                 index = i,
-                image = s.ParticlesLinked ? s.Run.Setup.Data.Table.ImageNames[i] : null,
+                image = s.ParticlesLinked ? s.Run.Setup.Particles.Table.ImageNames[i] : null,
                 z = s.Z.AsSpan(i * l, l).ToArray(),
                 pcs = s.Pcs.AsSpan(i * l, l).ToArray(),
             });

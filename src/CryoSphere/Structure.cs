@@ -1,5 +1,3 @@
-using CryoSphere.IO;
-
 namespace CryoSphere;
 
 /// <summary>
@@ -46,10 +44,6 @@ public sealed class Structure
         Amplitudes = amplitudes;
         Warnings = warnings;
     }
-
-    /// <summary>Reads a PDB/mmCIF file (first model) and keeps <paramref name="chains"/> (all when null).</summary>
-    public static Structure Load(string path, IEnumerable<string>? chains = null) =>
-        FromAtomicModel(StructureReader.Read(path), chains);
 
     /// <summary>
     /// Builds the coarse model from <paramref name="model"/>, keeping only <paramref name="chains"/> when given.

@@ -30,6 +30,13 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>Throws <see cref="InputException"/> when <paramref name="name"/> is not a usable device here (checked
+    /// before a long run starts).</summary>
+    public static void CheckDevice(string? name) => ResolveDevice(name);
+
+    /// <summary>libtorch's thread count and whether CUDA is usable, one line (for <c>cryosphere version</c>).</summary>
+    public static string Describe() => $"libtorch threads: {torch.get_num_threads()}, cuda available: {torch.cuda.is_available()}";
+
     /// <summary>
     /// Sets libtorch's intra-op thread count; 0 means <see cref="AutoThreads"/>. The count is process-wide.
     /// </summary>

@@ -1,5 +1,6 @@
 using CryoSphere.Analysis;
 using CryoSphere.Model;
+using CryoSphere.IO;
 
 namespace CryoSphere.Tests;
 
@@ -13,7 +14,7 @@ public class ChainNeighboursTests
         var lines = residues.Select((r, k) => string.Format(System.Globalization.CultureInfo.InvariantCulture,
             "ATOM  {0,5}  CA  ALA A{1,4}{2}   {3,8:F3}{4,8:F3}{5,8:F3}  1.00 20.00           C  ", k + 1, r.N, r.I, r.X, 0.0, 0.0));
         File.WriteAllText(p, string.Join("\n", lines) + "\nEND\n");
-        return Structure.Load(p);
+        return StructureReader.ReadStructure(p);
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public class ChainNeighboursTests
     [Fact]
     public void TrainingPairsAndEvaluationUseTheSameDefinition()
     {
-        var s = Structure.Load(TestData.Structure("1ake.pdb"));
+        var s = StructureReader.ReadStructure(TestData.Structure("1ake.pdb"));
         var pairs = ChainNeighbours.Of(s);
         // Two complete chains of 214 residues: 213 bonds each, none across chains.
         Assert.Equal(426, pairs.Count);

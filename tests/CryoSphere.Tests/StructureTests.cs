@@ -9,7 +9,7 @@ public class StructureTests
     [Fact]
     public void Ake1HasOneEntryPerCalpha()
     {
-        var s = Structure.Load(Ake);
+        var s = StructureReader.ReadStructure(Ake);
         Assert.Equal(428, s.Count);
         Assert.Equal(428 * 3, s.Coordinates.Length);
         Assert.Equal(428, s.Amplitudes.Length);
@@ -27,7 +27,7 @@ public class StructureTests
     [Fact]
     public void Cif4akeHas428Calpha()
     {
-        var s = Structure.Load(TestData.Structure("4AKE.cif"));
+        var s = StructureReader.ReadStructure(TestData.Structure("4AKE.cif"));
         Assert.Equal(428, s.Count);
         Assert.Equal(["A", "B"], s.ChainIds.Distinct());
         Assert.All(s.ResidueNames, n => Assert.True(ResidueTables.IsAminoAcid(n)));
@@ -37,7 +37,7 @@ public class StructureTests
     public void Rnap6c6sProteinAndNucleotideCounts()
     {
         string path = TestData.Structure("6C6S.cif");
-        var s = Structure.Load(path);
+        var s = StructureReader.ReadStructure(path);
         var protein = Enumerable.Range(0, s.Count).Where(i => ResidueTables.IsAminoAcid(s.ResidueNames[i])).ToList();
         Assert.Equal(3360, protein.Count);
         var perChain = protein.GroupBy(i => s.ChainIds[i]).ToDictionary(g => g.Key, g => g.Count());
@@ -82,7 +82,7 @@ public class StructureTests
             .Where(l => l.StartsWith("ATOM  ") && l.Substring(17, 3) == "MET" && l[21] == 'A' && l.Substring(22, 4).Trim() == "1")
             .Sum(l => z[l.Substring(76, 2).Trim()]);
         Assert.Equal(61, expected);
-        var s = Structure.Load(Ake);
+        var s = StructureReader.ReadStructure(Ake);
         Assert.Equal(expected, s.Amplitudes[s.IndexOf("A", 1)]);
         Assert.Equal(72f, s.Amplitudes[s.IndexOf("A", 167)]); // altloc B not counted twice
     }
@@ -107,10 +107,10 @@ public class StructureTests
     [Fact]
     public void CalphaOnlyInputUsesTheTable()
     {
-        var full = Structure.Load(Ake);
+        var full = StructureReader.ReadStructure(Ake);
         string path = Path.Combine(TestData.TempDir(), "ca.pdb");
         Pdb.Write(path, full.ToAtomicModel());
-        var ca = Structure.Load(path);
+        var ca = StructureReader.ReadStructure(path);
         Assert.Equal(full.Count, ca.Count);
         Assert.Equal(full.ResidueNames, ca.ResidueNames);
         for (int i = 0; i < ca.Count; i++)
@@ -123,13 +123,13 @@ public class StructureTests
     [Fact]
     public void NucleotidesUseC1PrimeInCalphaModels()
     {
-        var s = Structure.Load(TestData.Structure("6C6S.cif"), ["R"]);
+        var s = StructureReader.ReadStructure(TestData.Structure("6C6S.cif"), ["R"]);
         Assert.All(s.ResidueNames, n => Assert.True(ResidueTables.IsNucleotide(n)));
         var model = s.ToAtomicModel(bfactors: Enumerable.Repeat(7f, s.Count).ToArray());
         Assert.All(model.Atoms, a => Assert.Equal(("C1'", 7.0), (a.Name, a.BFactor)));
         string path = Path.Combine(TestData.TempDir(), "r.pdb");
         Pdb.Write(path, model);
-        var back = Structure.Load(path);
+        var back = StructureReader.ReadStructure(path);
         Assert.Equal(s.ResidueNumbers, back.ResidueNumbers);
         Assert.Equal(s.ResidueNames.Select(n => (float)ResidueTables.StandardElectronCount(n)!), back.Amplitudes);
     }
@@ -137,10 +137,10 @@ public class StructureTests
     [Fact]
     public void ChainFilterAndUnknownChain()
     {
-        var s = Structure.Load(Ake, ["B"]);
+        var s = StructureReader.ReadStructure(Ake, ["B"]);
         Assert.Equal(214, s.Count);
         Assert.All(s.ChainIds, c => Assert.Equal("B", c));
-        var e = Assert.Throws<InputException>(() => Structure.Load(Ake, ["Z"]));
+        var e = Assert.Throws<InputException>(() => StructureReader.ReadStructure(Ake, ["Z"]));
         Assert.Contains("'Z'", e.Message);
         Assert.Equal(Ake, e.FilePath);
     }
@@ -163,7 +163,7 @@ public class StructureTests
     {
         string path = Path.Combine(TestData.TempDir(), "water.pdb");
         File.WriteAllLines(path, File.ReadLines(Ake).Where(l => l.StartsWith("HETATM") && l.Contains("HOH")).Append("END"));
-        var e = Assert.Throws<InputException>(() => Structure.Load(path));
+        var e = Assert.Throws<InputException>(() => StructureReader.ReadStructure(path));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("no protein or nucleic-acid residues", e.Message);
     }
@@ -171,7 +171,7 @@ public class StructureTests
     [Fact]
     public void CentroidAndWithCoordinates()
     {
-        var s = Structure.Load(Ake);
+        var s = StructureReader.ReadStructure(Ake);
         var (x, y, z) = s.Centroid();
         Assert.Equal(s.Coordinates.Where((_, i) => i % 3 == 0).Average(v => (double)v), x, 6);
         Assert.Equal(s.Coordinates.Where((_, i) => i % 3 == 2).Average(v => (double)v), z, 6);
@@ -184,7 +184,7 @@ public class StructureTests
     [Fact]
     public void SelectionsPickResidueIndices()
     {
-        var s = Structure.Load(Ake);
+        var s = StructureReader.ReadStructure(Ake);
         Assert.Equal(Enumerable.Range(121, 38), StructureSelection.Parse(s, "A:122-159"));
         Assert.Equal([117], StructureSelection.Parse(s, "A:118"));
         Assert.Equal(Enumerable.Range(214, 214), StructureSelection.Parse(s, "B"));

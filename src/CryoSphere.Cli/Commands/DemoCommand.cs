@@ -21,7 +21,7 @@ internal static class DemoCommand
             var o = new DemoOptions { OutDir = pr.GetValue(outDir)!, Quick = pr.GetValue(quick), Device = pr.GetValue(device)!, Threads = pr.GetValue(threads), Seed = pr.GetValue(seed) };
             // Checked before the demo simulates anything, so a bad value leaves no half-made folder behind.
             if (o.Threads < 0) throw new InputException($"--threads must be 0 (all cores) or more (got {o.Threads})");
-            TorchRuntime.ResolveDevice(o.Device);
+            TorchRuntime.CheckDevice(o.Device);
             int stageNo = 0;
             var start = DateTime.UtcNow;
             var last = DateTime.MinValue;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CryoSphere.Analysis;
+using CryoSphere.Simulation;
 
 namespace CryoSphere.Cli;
 
@@ -43,8 +44,8 @@ internal static class EvaluateCommand
                 Distances = pr.GetValue(distance) ?? [],
             };
             var s = o.CeilingImages > 0
-                ? ConsoleProgress.Run(ctx, "information ceiling (images)", o.CeilingImages, p => Evaluator.Run(o, p))
-                : Evaluator.Run(o);
+                ? ConsoleProgress.Run(ctx, "information ceiling (images)", o.CeilingImages, p => Evaluator.Run(o, SimulationTruth.Open, p))
+                : Evaluator.Run(o, SimulationTruth.Open);
             var inv = CultureInfo.InvariantCulture;
             string F(double v) => v.ToString("F3", inv);
             string Beyond(int k) => k == 0 ? "" : $"; not reached (beyond Nyquist) for {k} of {s.FscParticles}";

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using CryoSphere.Data;
 using CryoSphere.Imaging;
+using CryoSphere.IO;
+using CryoSphere.Workflows;
 
 namespace CryoSphere.Cli;
 
@@ -26,7 +28,7 @@ internal static class ProjectCommand
         { structure, chains, particles, poses, ctfPkl, datadir, npix, apix, sigma, ctf, shift, first, outPath };
         cmd.SetAction(pr =>
         {
-            var s = Structure.Load(pr.GetValue(structure)!, pr.GetValue(chains)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            var s = StructureReader.ReadStructure(pr.GetValue(structure)!, pr.GetValue(chains)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
             string p = pr.GetValue(particles)!;
             using var ds = ParticleDataset.Open(p, new ParticleOpenOptions
             {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using TorchSharp;
 
 namespace CryoSphere.Cli;
 
@@ -12,7 +11,7 @@ internal static class VersionCommand
         cmd.SetAction(_ =>
         {
             ctx.Out.WriteLine($"cryosphere {typeof(InputException).Assembly.GetName().Version}");
-            ctx.Out.WriteLine($"libtorch threads: {torch.get_num_threads()}, cuda available: {torch.cuda.is_available()}");
+            ctx.Out.WriteLine(TorchRuntime.Describe());
             return 0;
         });
         return cmd;

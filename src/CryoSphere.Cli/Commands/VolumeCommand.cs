@@ -1,8 +1,5 @@
 using System.CommandLine;
-using CryoSphere.Imaging;
-using CryoSphere.IO;
-using TorchSharp;
-using static TorchSharp.torch;
+using CryoSphere.Workflows;
 
 namespace CryoSphere.Cli;
 
@@ -22,25 +19,11 @@ internal static class VolumeCommand
         cmd.SetAction(pr =>
         {
             int n = pr.GetValue(npix);
-            double a = pr.GetValue(apix), sg = pr.GetValue(sigma);
-            if (n < 2 || n > 1024) throw new InputException($"--npix {n}: must be between 2 and 1024");
-            if (!(a > 0)) throw new InputException($"--apix must be positive (got {a})");
-            if (!(sg > 0)) throw new InputException($"--sigma must be positive (got {sg})");
-            var s = Structure.Load(pr.GetValue(structure)!, pr.GetValue(chains)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-            var xyz = (float[])s.Coordinates.Clone();
-            if (pr.GetValue(center))
-            {
-                var c = s.Centroid();
-                for (int i = 0; i < xyz.Length; i += 3) { xyz[i] -= (float)c.X; xyz[i + 1] -= (float)c.Y; xyz[i + 2] -= (float)c.Z; }
-            }
-            float[] map;
-            using (NativeCallGuard.Enter(256L << 20))
-            using (var scope = NewDisposeScope())
-                map = VolumeRenderer.RenderToArray(tensor(xyz, [s.Count, 3]), tensor(s.Amplitudes), sg, new ImageGrid(n, a));
-            double o = -(n / 2) * a;
+            double a = pr.GetValue(apix);
             string outFile = pr.GetValue(outPath)!;
-            MrcWriter.WriteVolume(outFile, map, n, n, n, a, (o, o, o));
-            ctx.Out.WriteLine($"wrote {outFile}: {n}³ voxels of {a} Å, {s.Count} residues, origin {o} Å (box centre at 0)");
+            var (o, residues) = VolumeJob.Run(pr.GetValue(structure)!, pr.GetValue(chains)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                n, a, pr.GetValue(sigma), pr.GetValue(center), outFile);
+            ctx.Out.WriteLine($"wrote {outFile}: {n}³ voxels of {a} Å, {residues} residues, origin {o} Å (box centre at 0)");
             return 0;
         });
         return cmd;

@@ -35,7 +35,7 @@ public static class Analyzer
         string ext = StructureFiles.Extension(s);
 
         Npy.Write(Path.Combine(o.OutDir, "z.npy"), z, n, l);
-        var names = n == run.ParticleCount ? run.Setup.Data.Table.ImageNames : null;
+        var names = n == run.ParticleCount ? run.Setup.Particles.Table.ImageNames : null;
         WriteLatentCsv(Path.Combine(o.OutDir, "z.csv"), z, n, l, names);
 
         var pca = Pca.Fit(z, n, l);
@@ -57,7 +57,7 @@ public static class Analyzer
         // Traversals along the PCs, 5th to 95th percentile.
         var traversals = new double[npcs][];
         var traversalFiles = new List<string>();
-        var grid = new ImageGrid(run.Setup.BoxSize, run.Setup.Data.PixelSize);
+        var grid = new ImageGrid(run.Setup.BoxSize, run.Setup.Particles.PixelSize);
         for (int pc = 0; pc < npcs; pc++)
         {
             var col = Enumerable.Range(0, n).Select(i => pcs[i * l + pc]).ToArray();
@@ -134,9 +134,9 @@ public static class Analyzer
                 notes.Add($"--select: the latents ({n}) are not one per particle ({run.ParticleCount}); wrote selected_indices.txt only");
             else
             {
-                selectedFile = ParticleSubset.Write(run.Setup.Data.Table.SourcePath, idx, o.OutDir);
+                selectedFile = ParticleSubset.Write(run.Setup.Particles.Table.SourcePath, idx, o.OutDir);
                 if (selectedFile is null)
-                    notes.Add($"--select: {run.Setup.Data.Table.Format} input cannot be subset; use selected_indices.txt (0-based rows)");
+                    notes.Add($"--select: {run.Setup.Particles.Table.Format} input cannot be subset; use selected_indices.txt (0-based rows)");
             }
         }
 
@@ -213,14 +213,14 @@ public static class Analyzer
             using (var scope = NewDisposeScope())
             {
                 var zt = tensor(z.AsSpan(start * l, m * l).ToArray(), [m, l]).to(run.Setup.Device);
-                var (_, angles, tr) = run.Model.Motion(zt);
+                var (_, angles, tr) = run.Vae.Motion(zt);
                 a = angles.cpu().contiguous().data<float>().ToArray();
                 t = tr.square().sum(-1).sqrt().cpu().contiguous().data<float>().ToArray();
             }
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < k; j++)
                 {
-                    ang[j][start + i] = a[i * k + j] * 180 / Math.PI;
+                    ang[j][start + i] = a[i * k + j] * 180 / Math.PI; // float product first, as written since the start
                     sh[j][start + i] = t[i * k + j];
                 }
         }
@@ -235,6 +235,7 @@ public static class Analyzer
         for (int i = 0; i < count; i++)
         {
             float[] v;
+            using (NativeCallGuard.Enter())
             using (var scope = NewDisposeScope())
             {
                 var c = tensor(coords.AsSpan(i * per, per).ToArray(), [per / 3, 3]).to(run.Setup.Device);

@@ -1,4 +1,4 @@
-using CryoSphere.Simulation;
+using CryoSphere.IO;
 
 namespace CryoSphere.Analysis;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CryoSphere.Imaging;
 using CryoSphere.IO;
-using CryoSphere.Simulation;
+using CryoSphere.Data;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Analysis;
@@ -15,8 +15,13 @@ public static class Evaluator
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Evaluates and writes summary.json; <paramref name="ceilingProgress"/> follows the ceiling's images (the slow part).</summary>
-    public static EvaluationSummary Run(EvaluateOptions o, IProgress<(int Done, int Total)>? ceilingProgress = null)
+    /// <summary>
+    /// Evaluates and writes summary.json; <paramref name="openTruth"/> opens <see cref="EvaluateOptions.TruthDir"/>
+    /// (a simulation folder: <c>Simulation.SimulationTruth.Open</c>) once the analysis has been read;
+    /// <paramref name="ceilingProgress"/> follows the ceiling's images (the slow part).
+    /// </summary>
+    public static EvaluationSummary Run(EvaluateOptions o, Func<string, IGroundTruth> openTruth,
+        IProgress<(int Done, int Total)>? ceilingProgress = null)
     {
         if (o.FscParticles < 1) throw new InputException($"--particles must be at least 1 (got {o.FscParticles})");
         if (o.MaxStructures < 1) throw new InputException($"--max-structures must be at least 1 (got {o.MaxStructures})");
@@ -31,13 +36,10 @@ public static class Evaluator
         int n = (int)za.Shape[0], l = (int)za.Shape[1];
         var z = za.ToFloats();
 
-        var sim = Simulator.ReadOptions(o.TruthDir);
-        if (!File.Exists(sim.StructurePath) && !Path.IsPathRooted(sim.StructurePath))
-            sim = sim with { StructurePath = Path.Combine(o.TruthDir, sim.StructurePath) };
-        var truth = TruthTable.Read(Path.Combine(o.TruthDir, "truth.csv"));
+        var family = openTruth(o.TruthDir);
+        var truth = family.Coordinates;
         if (truth.Count != n)
             throw new InputException(zPath, $"{n} latents but the simulation's truth.csv has {truth.Count} particles");
-        var family = Simulator.TruthFamily(sim);
         float[] TrueState(int i) => family.State(truth.Row(i));
 
         using var run = TrainedRun.Open(manifest.Run, manifest.Epoch, o.Device, needImages: false);
@@ -51,7 +53,7 @@ public static class Evaluator
         var rng = new Random(o.Seed);
         // FSC between predicted and true maps for a sample of particles.
         var fscIdx = Sample(rng, n, o.FscParticles);
-        var grid = new ImageGrid(run.Setup.BoxSize, run.Setup.Data.PixelSize);
+        var grid = new ImageGrid(run.Setup.BoxSize, run.Setup.Particles.PixelSize);
         var pred = run.Decode(Rows(z, fscIdx, l), fscIdx.Length);
         var curves = new List<double[]>();
         var r05 = new List<double>();
@@ -73,7 +75,7 @@ public static class Evaluator
         WriteFsc(outDir, curves, grid);
 
         // Latent PCs and a linear fit on all of z against each truth coordinate, next to the ceiling.
-        var ceiling = o.CeilingImages > 0 ? InformationCeiling.Compute(o.TruthDir, o.CeilingImages, progress: ceilingProgress) : null;
+        var ceiling = o.CeilingImages > 0 ? InformationCeiling.Compute(family, o.CeilingImages, progress: ceilingProgress) : null;
         var coords = CoordinateRecovery.Compute(z, n, l, truth, ceiling);
 
         // RMSD to the truth and clashes, over up to MaxStructures particles; bonded pairs judged on the base
@@ -155,6 +157,7 @@ public static class Evaluator
 
     private static float[] Render(TrainedRun run, float[] coords, ImageGrid grid)
     {
+        using var guard = NativeCallGuard.Enter();
         using var scope = NewDisposeScope();
         var c = tensor(coords, [coords.Length / 3, 3]).to(run.Setup.Device);
         return VolumeRenderer.RenderToArray(c, run.Setup.Amplitudes, run.Options.SigmaGmm, grid);

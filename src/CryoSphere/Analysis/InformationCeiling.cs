@@ -1,7 +1,6 @@
 using CryoSphere.Data;
 using CryoSphere.Imaging;
 using CryoSphere.Model;
-using CryoSphere.Simulation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,33 +23,29 @@ public static class InformationCeiling
     private const int RendersPerCall = 256;
 
     /// <summary>
-    /// The ceiling over the first <paramref name="images"/> images of the simulation in <paramref name="simDir"/>,
-    /// read one at a time. <paramref name="steps"/> overrides the grid values per coordinate (trajectories always use
+    /// The ceiling over the first <paramref name="images"/> images of <paramref name="truth"/>, read one at a time.
+    /// <paramref name="steps"/> overrides the grid values per coordinate (trajectories always use
     /// every frame; discrete --states their states).
     /// </summary>
-    public static CeilingResult Compute(string simDir, int images, int? steps = null,
+    public static CeilingResult Compute(IGroundTruth truth, int images, int? steps = null,
         IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
         if (images < 1) throw new InputException($"--ceiling-images must be at least 1 (got {images})");
-        var so = Simulator.ReadOptions(simDir);
-        if (!File.Exists(so.StructurePath) && !Path.IsPathRooted(so.StructurePath))
-            so = so with { StructurePath = Path.Combine(simDir, so.StructurePath) };
-        var family = Simulator.TruthFamily(so);
-        var truth = TruthTable.Read(Path.Combine(simDir, "truth.csv"));
-        using var ds = ParticleDataset.Open(Path.Combine(simDir, "particles.star"), new ParticleOpenOptions { RequirePoses = true });
-        if (ds.Count != truth.Count) throw new InputException(simDir, $"particles.star has {ds.Count} particles but truth.csv {truth.Count}");
-        int k = Math.Min(images, ds.Count), d = family.Dimensions;
+        using var ds = ParticleDataset.Open(truth.ParticlesPath, new ParticleOpenOptions { RequirePoses = true });
+        if (ds.Count != truth.Coordinates.Count)
+            throw new InputException(truth.Folder, $"{Path.GetFileName(truth.ParticlesPath)} has {ds.Count} particles but truth.csv {truth.Coordinates.Count}");
+        int k = Math.Min(images, ds.Count), d = truth.Names.Count;
 
-        var points = family.Grid(steps ?? (d == 1 ? Steps1D : StepsND));
+        var points = truth.Grid(steps ?? (d == 1 ? Steps1D : StepsND));
         int g = points.Length;
         int n = ds.BoxSize;
         var grid = new ImageGrid(n, ds.PixelSize);
-        var s = family.Base;
+        var s = truth.Base;
         using var amps = tensor(s.Amplitudes);
-        using var states = tensor(points.SelectMany(p => family.State(p)).ToArray(), [g, s.Count, 3]);
+        using var states = tensor(points.SelectMany(p => truth.State(p)).ToArray(), [g, s.Count, 3]);
         var estimate = new double[d][];
         var truthCols = new double[d][];
-        for (int c = 0; c < d; c++) { estimate[c] = new double[k]; truthCols[c] = truth.Columns[c][..k]; }
+        for (int c = 0; c < d; c++) { estimate[c] = new double[k]; truthCols[c] = truth.Coordinates.Columns[c][..k]; }
         // Several images per call (about RendersPerCall clean images): per-call overhead, not arithmetic, dominated
         // one image at a time.
         int per = Math.Max(1, RendersPerCall / g);
@@ -78,7 +73,7 @@ public static class InformationCeiling
             var st = states.repeat(b, 1, 1);
             using var ctf = ds.Table.Ctf is null ? null
                 : CtfBatch.From(Enumerable.Range(i0, b).SelectMany(i => Enumerable.Repeat(ds.Table.Ctf[i], g)).ToArray(), CPU);
-            var clean = ImageFormation.Apply(GaussianRenderer.RotateAndProject(st, rot, amps, so.Sigma, grid), ctf, shift, grid);
+            var clean = ImageFormation.Apply(GaussianRenderer.RotateAndProject(st, rot, amps, truth.Sigma, grid), ctf, shift, grid);
             // The training loss's correlation, so the oracle scores images the way the model is scored.
             var (_, perImage) = Losses.Correlation(clean, img);
             var best = perImage.reshape(b, g).argmax(1).data<long>().ToArray();
@@ -88,10 +83,10 @@ public static class InformationCeiling
         }
         var r = Enumerable.Range(0, d).Select(c => Statistics.Pearson(estimate[c], truthCols[c])).ToArray();
         // Classification accuracy when the grid is the set of discrete states (trajectory frames, --states).
-        double? accuracy = family.Motion is TrajectoryMotion || so.States is not null
+        double? accuracy = truth.DiscreteStates
             ? Enumerable.Range(0, k).Count(i => Enumerable.Range(0, d).All(c => estimate[c][i] == truthCols[c][i])) / (double)k
             : null;
-        return new CeilingResult(family.Names.ToArray(), k, g, r, accuracy, estimate, truthCols);
+        return new CeilingResult(truth.Names.ToArray(), k, g, r, accuracy, estimate, truthCols);
     }
 }
 

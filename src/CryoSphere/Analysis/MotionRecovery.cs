@@ -1,4 +1,4 @@
-using CryoSphere.Simulation;
+using CryoSphere.Data;
 
 namespace CryoSphere.Analysis;
 
@@ -12,9 +12,9 @@ public sealed record MotionRecoveryResult(double PearsonPc1, double BestAbsPears
 /// <summary>Compares a trained run with the ground truth of the simulation it was trained on.</summary>
 public static class MotionRecovery
 {
-    public static MotionRecoveryResult Compute(float[] latentMeans, int n, int latentDim, long[] hardAssignment, string simDir)
+    public static MotionRecoveryResult Compute(float[] latentMeans, int n, int latentDim, long[] hardAssignment, IGroundTruth groundTruth)
     {
-        var truth = ReadTruthCoordinate(simDir, n);
+        var truth = FirstCoordinate(groundTruth, n);
         var pca = Pca.Fit(latentMeans, n, latentDim);
         int k = Math.Min(3, latentDim);
         var proj = pca.Transform(latentMeans, n, k);
@@ -27,34 +27,20 @@ public static class MotionRecovery
             if (c == 0) r1 = r;
             best = Math.Max(best, Math.Abs(r));
         }
-        var o = Simulator.ReadOptions(simDir);
-        double? acc = null;
-        if (o.Motion == "hinge")
-        {
-            var family = Simulator.TruthFamily(o);
-            var moving = new HashSet<int>(family.Motion switch
-            {
-                HingeMotion h => h.Moving,
-                IndependentHinges m => m.Hinges.SelectMany(h => h.Moving),
-                _ => [],
-            });
-            acc = SegmentationAccuracy(hardAssignment, moving);
-        }
+        double? acc = groundTruth.MovingResidues is { } moving ? SegmentationAccuracy(hardAssignment, moving) : null;
         int found = hardAssignment.Where(h => h >= 0).Distinct().Count();
         return new MotionRecoveryResult(r1, best, acc, found);
     }
 
-    /// <summary>The (first) motion coordinate of the first <paramref name="n"/> images from truth.csv.</summary>
-    public static double[] ReadTruthCoordinate(string simDir, int n)
+    /// <summary>The (first) motion coordinate of the first <paramref name="n"/> particles.</summary>
+    public static double[] FirstCoordinate(IGroundTruth truth, int n)
     {
-        string p = Path.Combine(simDir, "truth.csv");
-        if (!File.Exists(p)) throw new InputException(simDir, "no truth.csv: not a simulation folder");
-        var values = TruthTable.Read(p).Columns[0];
-        if (values.Length < n) throw new InputException(p, $"has {values.Length} rows but the run has {n} particles");
+        var values = truth.Coordinates.Columns[0];
+        if (values.Length < n) throw new InputException(truth.Folder, $"truth has {values.Length} particles but the run has {n}");
         return values.Take(n).ToArray();
     }
 
-    public static double SegmentationAccuracy(long[] hard, HashSet<int> moving)
+    public static double SegmentationAccuracy(long[] hard, IReadOnlySet<int> moving)
     {
         int correct = 0, total = 0;
         foreach (var g in Enumerable.Range(0, hard.Length).Where(i => hard[i] >= 0).GroupBy(i => hard[i]))

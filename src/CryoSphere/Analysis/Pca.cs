@@ -26,6 +26,7 @@ public sealed class Pca
     public static Pca Fit(float[] x, int n, int d)
     {
         if (n < 2) throw new InputException($"PCA needs at least 2 points (got {n})");
+        using var guard = NativeCallGuard.Enter();
         using var scope = NewDisposeScope();
         var t = tensor(x, [n, d]).to_type(ScalarType.Float64);
         var mean = t.mean([0]);

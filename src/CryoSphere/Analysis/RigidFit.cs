@@ -130,7 +130,7 @@ public static class RigidFit
             using var scope = NewDisposeScope();
             Tensor q = tensor(p.Take(3).Select(v => (float)v).ToArray()).requires_grad_(true);
             Tensor u = tensor(p.Skip(3).Select(v => (float)v).ToArray()).requires_grad_(true);
-            Tensor rq = Quaternions.ToRotationMatrix(cat(new[] { ones(1), q }));
+            Tensor rq = Rotations.FromQuaternions(cat(new[] { ones(1), q }));
             Tensor x = matmul(y, matmul(rq, rot0).t()) + pos0 + u;
             Tensor score = Pearson(VolumeRenderer.Render(x, amps, o.Sigma, grid), m);
             corr = score.ToDouble();

@@ -17,7 +17,7 @@ public sealed class TrainedRun : IDisposable
     public RunFolder Folder { get; }
     public TrainOptions Options { get; }
     public TrainingSetup Setup { get; }
-    public VaeModel Model { get; }
+    public VaeModel Vae { get; }
     public CheckpointMeta Meta { get; }
     public string CheckpointPath { get; }
 
@@ -26,7 +26,7 @@ public sealed class TrainedRun : IDisposable
         Folder = folder;
         Options = options;
         Setup = setup;
-        Model = model;
+        Vae = model;
         Meta = meta;
         CheckpointPath = ckpt;
     }
@@ -39,6 +39,7 @@ public sealed class TrainedRun : IDisposable
         var o = TrainConfigReader.Read(folder.Config) with { OutDir = folder.Root };
         if (device is not null) o = o with { Device = device };
         string ckpt = folder.CheckpointFor(epoch);
+        using var guard = NativeCallGuard.Enter();
         var setup = TrainingSetup.Create(o, needImages);
         try
         {
@@ -55,17 +56,17 @@ public sealed class TrainedRun : IDisposable
     }
 
     public int LatentDim => Options.LatentDimension;
-    public int ParticleCount => Setup.Data.Count;
+    public int ParticleCount => Setup.Particles.Count;
 
     /// <summary>Latent means μ of every particle in file order, (n × L) row-major.</summary>
     public float[] LatentMeans(int batchSize = 256, IProgress<(int Done, int Total)>? progress = null)
     {
-        int n = Setup.Data.Count, l = LatentDim;
+        int n = Setup.Particles.Count, l = LatentDim;
         var z = new float[n * l];
         using var noGrad = no_grad();
         var stats = new PixelStatistics(Meta.ImageMean, Meta.ImageStd, 0);
-        var objective = new BatchObjective(Setup, Model, stats);
-        var loader = new BatchLoader(Setup.Data, batchSize, 0);
+        var objective = new BatchObjective(Setup, Vae, stats);
+        var loader = new BatchLoader(Setup.Particles, batchSize, 0);
         int done = 0;
         foreach (var hb in loader.Epoch(0, shuffle: false))
         {
@@ -74,7 +75,7 @@ public sealed class TrainedRun : IDisposable
             using var scope = NewDisposeScope();
             var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
             using var ctfBatch = ctf;
-            var (mu, _) = Model.Encode(objective.EncoderInput(imgs, sh, ctf), idx);
+            var (mu, _) = Vae.Encode(objective.EncoderInput(imgs, sh, ctf), idx);
             var host = mu.cpu().contiguous().data<float>().ToArray();
             for (int j = 0; j < hb.Count; j++) Array.Copy(host, j * l, z, hb.Indices[j] * l, l);
             done += hb.Count;
@@ -90,22 +91,23 @@ public sealed class TrainedRun : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var zt = tensor(z, [count, LatentDim]).to(Setup.Device);
-        var coords = Model.Decode(zt, Setup.BaseCoords, meanSegmentation: true);
+        var coords = Vae.Decode(zt, Setup.BaseCoords, meanSegmentation: true);
         return coords.cpu().contiguous().data<float>().ToArray();
     }
 
     /// <summary>Segment memberships (R × K) from the posterior means, and the hard assignment per residue.</summary>
     public (float[] G, long[] Hard, int K) Segmentation()
     {
+        using var guard = NativeCallGuard.Enter();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var g = Model.Segmentation.MeanG();
-        return (g.cpu().contiguous().data<float>().ToArray(), Model.Segmentation.HardAssignment(), Model.Segmentation.TotalSegments);
+        var g = Vae.Segmentation.MeanG();
+        return (g.cpu().contiguous().data<float>().ToArray(), Vae.Segmentation.HardAssignment(), Vae.Segmentation.TotalSegments);
     }
 
     public void Dispose()
     {
-        Model.Dispose();
+        Vae.Dispose();
         Setup.Dispose();
     }
 }

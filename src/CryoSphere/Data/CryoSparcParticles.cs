@@ -67,31 +67,12 @@ public static class CryoSparcParticles
                 ? $"has no {prefix}/pose field (no ab-initio alignment in this job)"
                 : "has no alignments3D/pose or alignments_class_0/pose field (no 3D alignment in this job; use a refinement's particles)");
 
-        CtfParameters[]? ctf = null;
-        double kv = 300, csmm = 2.7, w0 = 0.1;
-        if (cs.Has("ctf/df1_A"))
-        {
-            double[] d1 = cs.GetFinite("ctf/df1_A");
-            if (!cs.Has("ctf/df2_A")) defaults.Add("no ctf/df2_A field: defocus taken as non-astigmatic (df2 = df1)");
-            double[] d2 = cs.Has("ctf/df2_A") ? cs.GetFinite("ctf/df2_A") : d1;
-            double[] ang = Field(cs, "ctf/df_angle_rad", n, 0, null);
-            double[] vk = Field(cs, "ctf/accel_kv", n, 300, defaults);
-            foreach (var (v, i) in vk.Select((v, i) => (v, i)))
-                if (!(v > 0)) throw new InputException(path, $"record {i + 1}: field ctf/accel_kv is {v}, must be positive");
-            double[] c = Field(cs, "ctf/cs_mm", n, 2.7, defaults);
-            double[] ac = Field(cs, "ctf/amp_contrast", n, 0.1, defaults);
-            foreach (var (v, i) in ac.Select((v, i) => (v, i)))
-                if (v is < 0 or > 1) throw new InputException(path, $"record {i + 1}: field ctf/amp_contrast is {v}, must be between 0 and 1");
-            double[] ph = Field(cs, "ctf/phase_shift_rad", n, 0, null);
-            double[] bf = Field(cs, "ctf/bfactor", n, 0, null);
-            double[] sc = Field(cs, "ctf/scale", n, 1, null);
-            ctf = new CtfParameters[n];
-            for (int i = 0; i < n; i++)
-                ctf[i] = new CtfParameters(d1[i], d2[i], ang[i] * 180 / Math.PI, vk[i], c[i], ac[i], ph[i] * 180 / Math.PI, bf[i], sc[i]);
-            kv = vk[0]; csmm = c[0]; w0 = ac[0];
-        }
-        else if (o.RequireCtf)
+        CtfParameters[]? ctf = cs.ReadCtf(defaults);
+        if (ctf is null && o.RequireCtf)
             throw new InputException(path, "has no ctf/df1_A field; use --no-ctf or give a CTF");
+        // The optics group's values: the first particle's, or the usual ones without a CTF.
+        double kv = ctf is null ? 300 : ctf[0].VoltageKv, csmm = ctf is null ? 2.7 : ctf[0].SphericalAberrationMm,
+            w0 = ctf is null ? 0.1 : ctf[0].AmplitudeContrast;
 
         var records = new int[n];
         for (int i = 0; i < n; i++) records[i] = i + 1;
@@ -114,15 +95,5 @@ public static class CryoSparcParticles
         };
         table.Warnings.AddRange(defaults);
         return table;
-    }
-
-    /// <summary>A finite field, or <paramref name="fallback"/> for every record (reported in <paramref name="defaults"/> when the value matters).</summary>
-    private static double[] Field(CryoSparcCs cs, string f, int n, double fallback, List<string>? defaults)
-    {
-        if (cs.Has(f)) return cs.GetFinite(f);
-        defaults?.Add($"no {f} field: assuming {fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-        var a = new double[n];
-        Array.Fill(a, fallback);
-        return a;
     }
 }

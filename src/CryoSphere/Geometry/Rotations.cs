@@ -1,10 +1,12 @@
 namespace CryoSphere.Geometry;
 
 /// <summary>
-/// Rotation matrices as 9 doubles, row-major, in the internal convention of docs/conventions.md:
-/// a pose R moves a structure's atoms to Y = R·X. Plain double math, for metadata and file I/O.
+/// The one home of rotations: matrices as 9 doubles, row-major, in the internal convention of docs/conventions.md
+/// (a pose R moves a structure's atoms to Y = R·X): RELION Euler angles, cryoSPARC rotation vectors (Rodrigues),
+/// axis–angle, quaternions, uniform SO(3). Plain double math, for metadata and file I/O; the batched tensor forms
+/// of the same conventions are in Rotations.Tensors.cs.
 /// </summary>
-public static class Rotations
+public static partial class Rotations
 {
     /// <summary>The 3×3 identity.</summary>
     public static double[] Identity() => new double[] { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
@@ -26,7 +28,7 @@ public static class Rotations
     /// <summary>RELION angles in degrees → R = (Rz(rot)·Ry(tilt)·Rz(psi))ᵀ, RELION's own Euler matrix.</summary>
     public static double[] FromRelionEuler(double rotDeg, double tiltDeg, double psiDeg)
     {
-        double[] m = Multiply(Multiply(Rz(Deg(rotDeg)), Ry(Deg(tiltDeg))), Rz(Deg(psiDeg)));
+        double[] m = Multiply(Multiply(Rz(Angles.ToRadians(rotDeg)), Ry(Angles.ToRadians(tiltDeg))), Rz(Angles.ToRadians(psiDeg)));
         return Transpose(m);
     }
 
@@ -58,7 +60,7 @@ public static class Rotations
             rot = Math.Atan2(-m[3], m[4]);
             psi = 0;
         }
-        return (Rad(rot), Rad(tilt), Rad(psi));
+        return (Angles.ToDegrees(rot), Angles.ToDegrees(tilt), Angles.ToDegrees(psi));
     }
 
     /// <summary>cryoSPARC's rotation vector ω (radians) → R = Rodrigues(ω)ᵀ.</summary>
@@ -181,10 +183,6 @@ public static class Rotations
         if (w < 0) n = -n;
         return (w / n, x / n, y / n, z / n);
     }
-
-    private static double Deg(double degrees) => degrees * Math.PI / 180;
-
-    private static double Rad(double radians) => radians * 180 / Math.PI;
 
     private static void Check(double[] m)
     {

@@ -1,5 +1,3 @@
-using CryoSphere.Data;
-
 namespace CryoSphere.IO;
 
 /// <summary>Where one particle image lives: stack path (cryoSPARC's leading <c>&gt;</c> removed) and 0-based index.</summary>
@@ -127,21 +125,45 @@ public sealed class CryoSparcCs
         throw new InputException(Path, "has no " + string.Join(" or ", candidates.Select(c => c + "/pose")) + " fields (no 3-D alignment in this file)");
     }
 
-    /// <summary>CTF of every particle from <c>ctf/*</c>, converted to RELION units (degrees).</summary>
-    public CtfParameters[] ReadCtf()
+    /// <summary>
+    /// CTF of every particle from <c>ctf/*</c>, converted to RELION units (degrees), or null when the file has no
+    /// <c>ctf/df1_A</c>. Missing fields that matter (df2, voltage, Cs, amplitude contrast) take the usual values
+    /// (df2 = df1, 300 kV, 2.7 mm, 0.1) with one line each in <paramref name="warnings"/>; missing angles, phase
+    /// shift, B-factor and scale are 0, 0, 0 and 1 without a word. Every value must be finite; voltage positive,
+    /// amplitude contrast in [0, 1].
+    /// </summary>
+    public CtfParameters[]? ReadCtf(ICollection<string> warnings)
     {
-        Require("ctf/df1_A", "ctf/df2_A", "ctf/df_angle_rad", "ctf/accel_kv", "ctf/cs_mm", "ctf/amp_contrast");
-        double[] df1 = GetDoubles("ctf/df1_A"), df2 = GetDoubles("ctf/df2_A"), ang = GetDoubles("ctf/df_angle_rad");
-        double[] kv = GetDoubles("ctf/accel_kv"), cs = GetDoubles("ctf/cs_mm"), w = GetDoubles("ctf/amp_contrast");
-        double[]? ph = Has("ctf/phase_shift_rad") ? GetDoubles("ctf/phase_shift_rad") : null;
-        double[]? bf = Has("ctf/bfactor") ? GetDoubles("ctf/bfactor") : null;
-        double[]? sc = Has("ctf/scale") ? GetDoubles("ctf/scale") : null;
-        const double deg = 180.0 / Math.PI;
-        var r = new CtfParameters[Count];
-        for (int i = 0; i < Count; i++)
-            r[i] = new CtfParameters(df1[i], df2[i], ang[i] * deg, kv[i], cs[i], w[i],
-                ph is null ? 0 : ph[i] * deg, bf is null ? 0 : bf[i], sc is null ? 1 : sc[i]);
-        return r;
+        if (!Has("ctf/df1_A")) return null;
+        int n = Count;
+        double[] d1 = GetFinite("ctf/df1_A");
+        if (!Has("ctf/df2_A")) warnings.Add("no ctf/df2_A field: defocus taken as non-astigmatic (df2 = df1)");
+        double[] d2 = Has("ctf/df2_A") ? GetFinite("ctf/df2_A") : d1;
+        double[] ang = FieldOr("ctf/df_angle_rad", 0, null);
+        double[] vk = FieldOr("ctf/accel_kv", 300, warnings);
+        foreach (var (v, i) in vk.Select((v, i) => (v, i)))
+            if (!(v > 0)) throw new InputException(Path, $"record {i + 1}: field ctf/accel_kv is {v}, must be positive");
+        double[] c = FieldOr("ctf/cs_mm", 2.7, warnings);
+        double[] ac = FieldOr("ctf/amp_contrast", 0.1, warnings);
+        foreach (var (v, i) in ac.Select((v, i) => (v, i)))
+            if (v is < 0 or > 1) throw new InputException(Path, $"record {i + 1}: field ctf/amp_contrast is {v}, must be between 0 and 1");
+        double[] ph = FieldOr("ctf/phase_shift_rad", 0, null);
+        double[] bf = FieldOr("ctf/bfactor", 0, null);
+        double[] sc = FieldOr("ctf/scale", 1, null);
+        var ctf = new CtfParameters[n];
+        for (int i = 0; i < n; i++)
+            ctf[i] = new CtfParameters(d1[i], d2[i], Angles.ToDegrees(ang[i]), vk[i], c[i], ac[i], Angles.ToDegrees(ph[i]), bf[i], sc[i]);
+        return ctf;
+    }
+
+    /// <summary>A finite field, or <paramref name="fallback"/> for every record (reported in <paramref name="warnings"/> when the value matters).</summary>
+    private double[] FieldOr(string f, double fallback, ICollection<string>? warnings)
+    {
+        if (Has(f)) return GetFinite(f);
+        warnings?.Add($"no {f} field: assuming {fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        var a = new double[Count];
+        Array.Fill(a, fallback);
+        return a;
     }
 
     private void Require(params string[] fields)

@@ -6,6 +6,10 @@ public static class StructureReader
     /// <summary>The first model of <paramref name="path"/>; missing, empty or atom-less files throw <see cref="InputException"/>.</summary>
     public static AtomicModel Read(string path) => IsMmCif(path) ? MmCif.Read(path) : Pdb.Read(path);
 
+    /// <summary>The coarse model of <paramref name="path"/>'s first model, keeping <paramref name="chains"/> (all when null).</summary>
+    public static Structure ReadStructure(string path, IEnumerable<string>? chains = null) =>
+        Structure.FromAtomicModel(Read(path), chains);
+
     /// <summary>Every model of <paramref name="path"/>.</summary>
     public static IReadOnlyList<AtomicModel> ReadModels(string path) => IsMmCif(path) ? MmCif.ReadModels(path) : Pdb.ReadModels(path);
 

@@ -1,4 +1,3 @@
-using CryoSphere.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,11 +49,11 @@ public sealed class CtfBatch : IDisposable
             CtfParameters c = ctf[i];
             cols[0][i] = c.DefocusU;
             cols[1][i] = c.DefocusV;
-            cols[2][i] = c.DefocusAngleDeg * Math.PI / 180;
+            cols[2][i] = Angles.ToRadians(c.DefocusAngleDeg);
             cols[3][i] = WavelengthA(c.VoltageKv);
             cols[4][i] = c.SphericalAberrationMm * 1e7;
             cols[5][i] = c.AmplitudeContrast;
-            cols[6][i] = c.PhaseShiftDeg * Math.PI / 180;
+            cols[6][i] = Angles.ToRadians(c.PhaseShiftDeg);
             cols[7][i] = c.BFactor;
             cols[8][i] = c.Scale;
         }

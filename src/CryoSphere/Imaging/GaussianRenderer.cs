@@ -157,7 +157,9 @@ public static class GaussianRenderer
         return (values, index.clamp(0, grid.N - 1), valid);
     }
 
-    private static Tensor Table(Tensor x, Tensor g, double inv2s2) =>
+    /// <summary>The Gaussian table of every renderer (projections here, maps in <see cref="VolumeRenderer"/>): values and, for
+    /// differentiable x, the hand-written backward.</summary>
+    internal static Tensor Table(Tensor x, Tensor g, double inv2s2) =>
         x.requires_grad ? GaussianTable.apply(x, g, inv2s2) : TableValues(x, g, inv2s2);
 
     /// <summary>T = exp(max(−(x − g)²/2σ², floor)), (…) × (N) → (…,N).</summary>

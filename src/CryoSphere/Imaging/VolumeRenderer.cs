@@ -30,9 +30,9 @@ public static class VolumeRenderer
             using var inner = NewDisposeScope();
             long len = Math.Min(chunk, r - start);
             Tensor xyz = coords.narrow(0, start, len);
-            Tensor px = Table(xyz.select(1, 0), g, inv2s2);
-            Tensor py = Table(xyz.select(1, 1), g, inv2s2);
-            Tensor pz = Table(xyz.select(1, 2), g, inv2s2) * amplitudes.narrow(0, start, len).unsqueeze(1);
+            Tensor px = GaussianRenderer.Table(xyz.select(1, 0), g, inv2s2);
+            Tensor py = GaussianRenderer.Table(xyz.select(1, 1), g, inv2s2);
+            Tensor pz = GaussianRenderer.Table(xyz.select(1, 2), g, inv2s2) * amplitudes.narrow(0, start, len).unsqueeze(1);
             // (z, y·x) = Pzᵀ·(Py ⊗ Px): one matmul over the atoms of this chunk.
             Tensor yx = (py.unsqueeze(2) * px.unsqueeze(1)).reshape(len, (long)n * n);
             volume.add_(pz.t().matmul(yx));
@@ -47,11 +47,5 @@ public static class VolumeRenderer
         using var noGrad = no_grad();
         Tensor v = Render(coords, amplitudes, sigma, grid).to(ScalarType.Float32, CPU).contiguous();
         return v.data<float>().ToArray();
-    }
-
-    private static Tensor Table(Tensor x, Tensor g, double inv2s2)
-    {
-        Tensor d = x.unsqueeze(-1) - g;
-        return (d * d * -inv2s2).clamp_min(-30).exp();
     }
 }

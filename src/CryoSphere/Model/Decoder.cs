@@ -5,7 +5,7 @@ namespace CryoSphere.Model;
 
 /// <summary>
 /// Decoder (method.md §5): MLP L → hidden → 6K. Per segment k the six outputs are, in order, the
-/// translation t_k (3, Å) and the rotation vector v_k (3) that <see cref="Quaternion"/> turns into a
+/// translation t_k (3, Å) and the rotation vector v_k (3) that <see cref="Geometry.Rotations.QuaternionFromVector"/> turns into a
 /// unit quaternion.
 /// </summary>
 public sealed class Decoder : nn.Module<Tensor, (Tensor Translations, Tensor Vectors)>

@@ -1,4 +1,5 @@
 using TorchSharp;
+using CryoSphere.Geometry;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Model;
@@ -15,7 +16,7 @@ namespace CryoSphere.Model;
 /// on the left), so the cost is a few whole-tensor operations per level instead of a dozen per segment.
 /// The composed rotation is applied once. Equal to the segment-by-segment Rodrigues loop
 /// (<see cref="ApplySequential"/>) to rounding for unit axes; a zero axis (which
-/// <see cref="Quaternion.AxisAngle"/> gives only with a zero angle) means no rotation in both.
+/// <see cref="Geometry.Rotations.AxisAngleFromVector"/> gives only with a zero angle) means no rotation in both.
 /// </remarks>
 public static class Deformation
 {
@@ -87,18 +88,16 @@ public static class Deformation
         Tensor x = baseCoords.unsqueeze(0).expand(b, r, 3);
         for (long s = 0; s < k; s++)
         {
-            Tensor theta = (g.select(2, s) * angles.select(1, s).unsqueeze(1)).unsqueeze(-1); // (B,R,1)
-            Tensor a = axes.select(1, s).unsqueeze(1).expand(b, r, 3);                         // (B,R,3)
-            Tensor cos = theta.cos();
-            Tensor aDotX = (a * x).sum(-1, keepdim: true);
-            // Rodrigues: x' = x cosθ + (a × x) sinθ + a (a·x)(1 − cosθ).
-            x = x * cos + torch.linalg.cross(a, x, dim: -1) * theta.sin() + a * aDotX * cos.neg().add(One);
+            Tensor theta = g.select(2, s) * angles.select(1, s).unsqueeze(1);   // (B,R)
+            Tensor a = axes.select(1, s).unsqueeze(1).expand(b, r, 3);         // (B,R,3)
+            // Rodrigues' matrix per (image, residue), applied to that residue's position.
+            x = Rotations.FromAxisAngles(a, theta).matmul(x.unsqueeze(-1)).squeeze(-1);
         }
         return x + g.matmul(translations);
     }
 
     // Cached Scalars: a `tensor * 0.5` would make a new native Scalar per call, freed only by the finalizer.
-    private static readonly Scalar Half = 0.5, Two = 2.0, One = 1.0;
+    private static readonly Scalar Half = 0.5, Two = 2.0;
 
     private static void Check(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations)
     {

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using CryoSphere.Geometry;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Model;
@@ -53,7 +54,7 @@ public sealed class VaeModel : nn.Module
     public (Tensor Axes, Tensor Angles, Tensor Translations) Motion(Tensor z)
     {
         var (t, v) = decoder.call(z);
-        var (axes, angles) = Quaternion.AxisAngle(v);
+        var (axes, angles) = Rotations.AxisAngleFromVector(v);
         return (axes, angles, t);
     }
 

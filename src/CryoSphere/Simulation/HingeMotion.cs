@@ -53,7 +53,7 @@ public sealed class HingeMotion : IMotion
     /// <summary>Rotates this hinge's residues of <paramref name="c"/> in place by <paramref name="angleDeg"/> about its axis.</summary>
     public void Rotate(float[] c, double angleDeg)
     {
-        double[] r = Rotations.FromAxisAngle(_axis, angleDeg * Math.PI / 180);
+        double[] r = Rotations.FromAxisAngle(_axis, Angles.ToRadians(angleDeg));
         foreach (int i in _moving)
         {
             double[] v = [c[3 * i] - _origin[0], c[3 * i + 1] - _origin[1], c[3 * i + 2] - _origin[2]];

@@ -14,6 +14,7 @@ internal static class ReferenceYaml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The file's text for <paramref name="o"/>, with the training defaults of <paramref name="d"/>.</summary>
     public static string Parameters(SimulationOptions o, TrainOptions d)
     {
         var w = new StringWriter { NewLine = "\n" };
@@ -58,47 +59,12 @@ internal static class ReferenceYaml
         w.WriteLine("  name: \"adam\"");
         w.WriteLine($"  learning_rate: {F(d.LearningRate)}");
         w.WriteLine($"  learning_rate_segmentation: {F(d.LearningRateSegmentation)}");
-        w.WriteLine("loss:");
-        w.WriteLine("  clashing_loss:");
-        w.WriteLine($"    full_clashing_loss: {(d.FullClashLoss ? "True" : "False")}");
-        w.WriteLine($"    clashing_cutoff: {F(d.ClashCutoff)}");
-        w.WriteLine($"    min_clashing_cutoff_pairs: {F(d.MinClashCutoffPairs)}");
-        w.WriteLine($"    max_clashing_cutoff_pairs: {F(d.MaxClashCutoffPairs)}");
-        Term(w, d.Clash, null);
-        Term(w, d.Continuity, "continuity_loss");
-        Term(w, d.KlLatent, "KL_prior_latent");
-        Term(w, d.KlSegmentationMean, "KL_prior_segmentation_mean");
-        Term(w, d.KlSegmentationStd, "KL_prior_segmentation_std");
-        Term(w, d.KlSegmentationProportions, "KL_prior_segmentation_proportions");
-        Term(w, d.L2, "l2_pen");
+        TrainConfigWriter.WriteLoss(w, d, YamlSpelling.Reference);
         w.WriteLine("resume_training:");
         w.WriteLine("  model: null");
         w.WriteLine("  segmentation: null");
         return w.ToString();
     }
 
-    private static void Term(TextWriter w, LossTermOptions t, string? name)
-    {
-        if (name is not null) w.WriteLine($"  {name}:");
-        w.WriteLine($"    schedule: \"{t.Schedule}\"");
-        if (t.Beta is { } b) w.WriteLine($"    beta: {F(b)}");
-        if (t.M is { } m) w.WriteLine($"    M: {F(m)}");
-        if (t.Schedule == "cyclical") w.WriteLine($"    R: {F(t.R)}");
-    }
-
-    /// <summary>
-    /// A float both YAML readers take as a float: PyYAML (YAML 1.1) reads "1E-05" as a string, so exponents are
-    /// written as "1.0e-05" (mantissa with a point, signed exponent).
-    /// </summary>
-    public static string F(double? v)
-    {
-        if (v is not { } x) return "";
-        string s = x.ToString("R", Inv);
-        int e = s.IndexOfAny(['E', 'e']);
-        if (e < 0) return s.Contains('.', StringComparison.Ordinal) ? s : s + ".0";
-        string mant = s[..e], exp = s[(e + 1)..];
-        if (!mant.Contains('.', StringComparison.Ordinal)) mant += ".0";
-        if (exp[0] is not ('+' or '-')) exp = "+" + exp;
-        return $"{mant}e{exp}";
-    }
+    private static string F(double? v) => YamlSpelling.PyYamlFloat(v);
 }

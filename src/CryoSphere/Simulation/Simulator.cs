@@ -228,7 +228,7 @@ public static class Simulator
                 if (o.StructureEnd is null) throw new InputException("--motion interpolate needs --structure-end");
                 var model = StructureReader.Read(o.StructurePath);
                 var a = Structure.FromAtomicModel(model, o.Chains);
-                var e = Structure.Load(o.StructureEnd, o.Chains);
+                var e = StructureReader.ReadStructure(o.StructureEnd, o.Chains);
                 var m = new InterpolationMotion(a, e, o.StructureEnd, o.States is null && o.Range is [0, 30] ? [0, 1] : o.Range, o.States);
                 return (m, model, m.Matched);
             }
@@ -321,10 +321,9 @@ public static class Simulator
     /// <summary>parameters.yaml + images.yaml in the reference tool's format, ready for `cryosphere train --config`.</summary>
     private static void WriteTrainConfig(string outDir, SimulationOptions o)
     {
-        var d = new TrainOptions();
         AtomicFile.WriteAllText(Path.Combine(outDir, "images.yaml"),
             $"apix: {o.Apix.ToString("R", Inv)}\nNpix: {o.Npix}\nNpix_downsize: {o.Npix}\nsigma_gmm: {o.Sigma.ToString("R", Inv)}\n");
-        AtomicFile.WriteAllText(Path.Combine(outDir, "parameters.yaml"), ReferenceYaml.Parameters(o, d));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "parameters.yaml"), ReferenceYaml.Parameters(o, TrainOptions.Defaults));
     }
 
     private static string N(double? v) => v?.ToString("R", Inv) ?? "";

@@ -10,6 +10,7 @@ public static class Superposition
     public static float[] Fit(float[] mobile, float[] target)
     {
         if (mobile.Length != target.Length || mobile.Length < 9) throw new ArgumentException("need ≥ 3 matched points");
+        using var guard = NativeCallGuard.Enter();
         using var scope = NewDisposeScope();
         int n = mobile.Length / 3;
         var m = tensor(mobile.Select(x => (double)x).ToArray(), [n, 3]);

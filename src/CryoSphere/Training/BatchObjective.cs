@@ -31,8 +31,8 @@ public sealed class BatchObjective
         this.model = model;
         mean = stats.Mean.ToScalar();
         std = stats.Std.ToScalar();
-        var t = setup.Data.Table;
-        int count = setup.Data.Count;
+        var t = setup.Particles.Table;
+        int count = setup.Particles.Count;
         var dev = setup.Device;
         using var scope = NewDisposeScope();
         rotationTable = (t.Rotations is { } r ? tensor(r, [count, 3, 3]) : eye(3).expand(count, 3, 3).contiguous()).to(dev).DetachFromDisposeScope();

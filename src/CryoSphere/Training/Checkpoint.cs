@@ -55,6 +55,7 @@ public static class Checkpoint
     /// <summary>Loads weights (and optimiser and generator state when given) and returns the header.</summary>
     public static CheckpointMeta Load(string path, nn.Module model, OptimizerHelper? optimizer = null, Generator? generator = null)
     {
+        using var guard = NativeCallGuard.Enter();
         using var fs = OpenChecked(path, out var r);
         var meta = ReadHeader(path, r);
         try

@@ -23,7 +23,8 @@ public static class ModelFactory
     /// <summary>The VAE for a run's setup, on its device (the encoder sized to <see cref="TrainingSetup.EncoderSide"/>).</summary>
     public static VaeModel Build(TrainOptions o, TrainingSetup setup)
     {
-        var model = new VaeModel(Options(o, setup.Structure, setup.EncoderSide, setup.Data.Count));
+        using var guard = NativeCallGuard.Enter();
+        var model = new VaeModel(Options(o, setup.Structure, setup.EncoderSide, setup.Particles.Count));
         model.to(setup.Device);
         return model;
     }
@@ -66,7 +67,7 @@ public static class ModelFactory
             }
             if (p.Segments > end - start)
                 throw new InputException($"segmentation part {p.Name}: {p.Segments} segments for {end - start} residues");
-            parts.Add(new SegmentationPart(start, end, p.Segments, Gaussians(p.StartValues, p.Segments, p.Name), Gaussians(p.PriorValues, p.Segments, p.Name)));
+            parts.Add(new SegmentationPart(start, end, p.Segments, Checked(p.StartValues, p.Segments, p.Name), Checked(p.PriorValues, p.Segments, p.Name)));
         }
         var sorted = parts.OrderBy(x => x.Start).ToList();
         for (int i = 1; i < sorted.Count; i++)
@@ -75,12 +76,12 @@ public static class ModelFactory
         return parts;
     }
 
-    private static SegmentationGaussians? Gaussians(SegmentationValues? v, int k, string part)
+    /// <summary><paramref name="v"/> when each of its six lists has one value per segment (the part named in the error).</summary>
+    private static SegmentationGaussians? Checked(SegmentationGaussians? v, int k, string part)
     {
         if (v is null) return null;
-        foreach (var a in new[] { v.MeansMeans, v.MeansStds, v.StdsMeans, v.StdsStds, v.ProportionsMeans, v.ProportionsStds })
+        foreach (var a in new[] { v.Means.Mean, v.Means.Std, v.Widths.Mean, v.Widths.Std, v.Proportions.Mean, v.Proportions.Std })
             if (a.Length != k) throw new InputException($"segmentation part {part}: expected {k} values in each start/prior list, got {a.Length}");
-        return new SegmentationGaussians(new GaussianSet(v.MeansMeans, v.MeansStds), new GaussianSet(v.StdsMeans, v.StdsStds),
-            new GaussianSet(v.ProportionsMeans, v.ProportionsStds));
+        return v;
     }
 }

@@ -1,3 +1,5 @@
+using CryoSphere.Model;
+
 namespace CryoSphere.Training;
 
 /// <summary>
@@ -14,12 +16,8 @@ public sealed record SegmentationPartOptions
     public int? StartRes { get; init; }
     /// <summary>Last residue of the part, 0-based index within the chain, inclusive.</summary>
     public int? EndRes { get; init; }
-    public SegmentationValues? StartValues { get; init; }
-    public SegmentationValues? PriorValues { get; init; }
+    /// <summary>Where the variational posteriors start (YAML <c>segmentation_start_values</c>); null = uniform.</summary>
+    public SegmentationGaussians? StartValues { get; init; }
+    /// <summary>The priors (YAML <c>segmentation_prior</c>); null = uniform.</summary>
+    public SegmentationGaussians? PriorValues { get; init; }
 }
-
-/// <summary>Per-segment values of the variational parameters (means of μ, σ, α and their spreads).</summary>
-public sealed record SegmentationValues(
-    double[] MeansMeans, double[] MeansStds,
-    double[] StdsMeans, double[] StdsStds,
-    double[] ProportionsMeans, double[] ProportionsStds);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using CryoSphere.Model;
 
 namespace CryoSphere.Training;
 
@@ -256,7 +257,7 @@ public static class TrainConfigReader
         return parts;
     }
 
-    private static SegmentationValues? ReadSegValues(string path, string ctx, YamlNode node)
+    private static SegmentationGaussians? ReadSegValues(string path, string ctx, YamlNode node)
     {
         if (IsNull(node)) return null;
         var map = Map(path, ctx, node);
@@ -279,7 +280,8 @@ public static class TrainConfigReader
         string[] need = ["means_means", "means_stds", "stds_means", "stds_stds", "proportions_means", "proportions_stds"];
         foreach (var k in need)
             if (!d.ContainsKey(k)) throw new InputException(path, $"{ctx}: '{k}' is missing (give all six lists or none)");
-        return new SegmentationValues(d["means_means"], d["means_stds"], d["stds_means"], d["stds_stds"], d["proportions_means"], d["proportions_stds"]);
+        return new SegmentationGaussians(new GaussianSet(d["means_means"], d["means_stds"]), new GaussianSet(d["stds_means"], d["stds_stds"]),
+            new GaussianSet(d["proportions_means"], d["proportions_stds"]));
     }
 
     // ---- YAML plumbing ----

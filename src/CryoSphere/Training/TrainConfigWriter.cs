@@ -1,5 +1,6 @@
 using System.Globalization;
 using CryoSphere.IO;
+using CryoSphere.Model;
 
 namespace CryoSphere.Training;
 
@@ -75,44 +76,54 @@ public static class TrainConfigWriter
         w.WriteLine("scheduler:");
         Kv(w, 1, "milestones", L(o.SchedulerMilestones));
         Kv(w, 1, "decay", N(o.SchedulerDecay));
-        w.WriteLine("loss:");
-        w.WriteLine("  clashing_loss:");
-        Kv(w, 2, "full_clashing_loss", B(o.FullClashLoss));
-        Kv(w, 2, "clashing_cutoff", N(o.ClashCutoff));
-        Kv(w, 2, "min_clashing_cutoff_pairs", N(o.MinClashCutoffPairs));
-        Kv(w, 2, "max_clashing_cutoff_pairs", N(o.MaxClashCutoffPairs));
-        Term(w, o.Clash, header: false);
-        Term(w, o.Continuity, "continuity_loss");
-        Term(w, o.KlLatent, "KL_prior_latent");
-        Term(w, o.KlSegmentationMean, "KL_prior_segmentation_mean");
-        Term(w, o.KlSegmentationStd, "KL_prior_segmentation_std");
-        Term(w, o.KlSegmentationProportions, "KL_prior_segmentation_proportions");
-        Term(w, o.L2, "l2_pen");
+        WriteLoss(w, o, YamlSpelling.Config);
         w.WriteLine("resume_training:");
         Kv(w, 1, "model", Q(o.ResumeModel));
         Kv(w, 1, "segmentation", Q(o.ResumeSegmentation));
         return w.ToString();
     }
 
-    private static void Term(TextWriter w, LossTermOptions t, string? name = null, bool header = true)
+    /// <summary>
+    /// The <c>loss:</c> section: clash settings and every term's schedule, in the reference tool's key names. The one
+    /// writer of it, for config.yaml and for simulate's parameters.yaml (<paramref name="spell"/> chooses how values
+    /// are written and whether unset keys appear).
+    /// </summary>
+    internal static void WriteLoss(TextWriter w, TrainOptions o, YamlSpelling spell)
     {
-        if (header) w.WriteLine($"  {name}:");
-        Kv(w, 2, "schedule", Q(t.Schedule));
-        Kv(w, 2, "beta", N(t.Beta));
-        Kv(w, 2, "M", N(t.M));
-        Kv(w, 2, "R", N(t.R));
+        w.WriteLine("loss:");
+        w.WriteLine("  clashing_loss:");
+        Kv(w, 2, "full_clashing_loss", spell.Boolean(o.FullClashLoss));
+        Kv(w, 2, "clashing_cutoff", spell.Number(o.ClashCutoff));
+        Kv(w, 2, "min_clashing_cutoff_pairs", spell.Number(o.MinClashCutoffPairs));
+        Kv(w, 2, "max_clashing_cutoff_pairs", spell.Number(o.MaxClashCutoffPairs));
+        Term(w, spell, o.Clash, null);
+        Term(w, spell, o.Continuity, "continuity_loss");
+        Term(w, spell, o.KlLatent, "KL_prior_latent");
+        Term(w, spell, o.KlSegmentationMean, "KL_prior_segmentation_mean");
+        Term(w, spell, o.KlSegmentationStd, "KL_prior_segmentation_std");
+        Term(w, spell, o.KlSegmentationProportions, "KL_prior_segmentation_proportions");
+        Term(w, spell, o.L2, "l2_pen");
     }
 
-    private static void SegValues(TextWriter w, string key, SegmentationValues? v)
+    private static void Term(TextWriter w, YamlSpelling spell, LossTermOptions t, string? name)
+    {
+        if (name is not null) w.WriteLine($"  {name}:");
+        Kv(w, 2, "schedule", Q(t.Schedule));
+        if (spell.AllKeys || t.Beta is not null) Kv(w, 2, "beta", spell.Number(t.Beta));
+        if (spell.AllKeys || t.M is not null) Kv(w, 2, "M", spell.Number(t.M));
+        if (spell.AllKeys || t.Schedule == "cyclical") Kv(w, 2, "R", spell.Number(t.R));
+    }
+
+    private static void SegValues(TextWriter w, string key, SegmentationGaussians? v)
     {
         if (v is null) return;
         w.WriteLine($"    {key}:");
-        Kv(w, 3, "means_means", L(v.MeansMeans));
-        Kv(w, 3, "means_stds", L(v.MeansStds));
-        Kv(w, 3, "stds_means", L(v.StdsMeans));
-        Kv(w, 3, "stds_stds", L(v.StdsStds));
-        Kv(w, 3, "proportions_means", L(v.ProportionsMeans));
-        Kv(w, 3, "proportions_stds", L(v.ProportionsStds));
+        Kv(w, 3, "means_means", L(v.Means.Mean));
+        Kv(w, 3, "means_stds", L(v.Means.Std));
+        Kv(w, 3, "stds_means", L(v.Widths.Mean));
+        Kv(w, 3, "stds_stds", L(v.Widths.Std));
+        Kv(w, 3, "proportions_means", L(v.Proportions.Mean));
+        Kv(w, 3, "proportions_stds", L(v.Proportions.Std));
     }
 
     private static void Kv(TextWriter w, int depth, string k, string v) =>
@@ -120,7 +131,7 @@ public static class TrainConfigWriter
 
     private static string Q(string? s) => s is null ? "" : "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
     private static string B(bool b) => b ? "true" : "false";
-    private static string N(double? d) => d is null ? "" : d.Value.ToString("R", CultureInfo.InvariantCulture);
+    internal static string N(double? d) => d is null ? "" : d.Value.ToString("R", CultureInfo.InvariantCulture);
     private static string N(int? d) => d is null ? "" : d.Value.ToString(CultureInfo.InvariantCulture);
     private static string L(IEnumerable<int> xs) => "[" + string.Join(", ", xs.Select(x => x.ToString(CultureInfo.InvariantCulture))) + "]";
     private static string L(IEnumerable<double> xs) => "[" + string.Join(", ", xs.Select(x => x.ToString("R", CultureInfo.InvariantCulture))) + "]";

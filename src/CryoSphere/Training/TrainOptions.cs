@@ -7,6 +7,13 @@ namespace CryoSphere.Training;
 /// </summary>
 public sealed record TrainOptions
 {
+    /// <summary>Every default, as one instance: what the loss weights fall back to and what simulate writes out.</summary>
+    public static TrainOptions Defaults { get; } = new();
+
+    /// <summary>KL(z) weight per nat when <see cref="KlLatent"/> has no β: this over N² (N = the side of the images the
+    /// model sees), against a correlation in [−1, 1] (docs/training-defaults.md; 8/N² collapsed the latent).</summary>
+    public const double KlLatentPerPixel = 4.0;
+
     // --- inputs ---
     public string Name { get; init; } = "cryosphere_run";
     /// <summary>Base structure (PDB/mmCIF), already in the box frame.</summary>

@@ -111,10 +111,10 @@ public static class Trainer
             // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
             var written = o with { EncoderNpix = setup.EncoderSide };
             WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));
-            folder.AppendLog($"new run: {setup.Data.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
+            folder.AppendLog($"new run: {setup.Particles.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
         }
         foreach (var c in changes) folder.AppendLog("resume changes " + c);
-        foreach (var w in setup.Data.Table.Warnings) Warn(w);
+        foreach (var w in setup.Particles.Table.Warnings) Warn(w);
 
         torch.manual_seed(seed);
         using var model = ModelFactory.Build(o, setup);
@@ -139,7 +139,7 @@ public static class Trainer
         }
         var pixelStats = new PixelStatistics(meta.ImageMean, meta.ImageStd, 0);
         var objective = new BatchObjective(setup, model, pixelStats);
-        var loader = new BatchLoader(setup.Data, o.BatchSize, seed, setup.Subset);
+        var loader = new BatchLoader(setup.Particles, o.BatchSize, seed, setup.Subset);
         var metrics = new MetricsLog(folder.Metrics);
         metrics.TruncateFrom(meta.Epoch + 1);
         int nb = loader.BatchesPerEpoch;

@@ -2,6 +2,7 @@ using CryoSphere.Data;
 using CryoSphere.Imaging;
 using CryoSphere.Model;
 using TorchSharp;
+using CryoSphere.IO;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Training;
@@ -14,7 +15,7 @@ public sealed class TrainingSetup : IDisposable
 {
     public required TrainOptions Options { get; init; }
     public required Structure Structure { get; init; }
-    public required ParticleDataset Data { get; init; }
+    public required ParticleDataset Particles { get; init; }
     public required Device Device { get; init; }
     /// <summary>Side of the stored images.</summary>
     public required int BoxSize { get; init; }
@@ -34,8 +35,9 @@ public sealed class TrainingSetup : IDisposable
     {
         if (o.BaseStructurePath is null) throw new InputException("no base structure: give --structure or base_structure_path");
         if (o.ParticlesPath is null) throw new InputException("no particles: give --particles or cs_star_file.file");
+        using var guard = NativeCallGuard.Enter();
         var device = TorchRuntime.ResolveDevice(o.Device);
-        var structure = Structure.Load(o.BaseStructurePath, o.Chains);
+        var structure = StructureReader.ReadStructure(o.BaseStructurePath, o.Chains);
         var data = ParticleDataset.Open(o.ParticlesPath, new ParticleOpenOptions
         {
             DataDir = o.DataDir,
@@ -73,7 +75,7 @@ public sealed class TrainingSetup : IDisposable
             {
                 Options = o,
                 Structure = structure,
-                Data = data,
+                Particles = data,
                 Device = device,
                 BoxSize = box,
                 Grid = grid,
@@ -111,7 +113,7 @@ public sealed class TrainingSetup : IDisposable
             var host = new float[m * BoxSize * BoxSize];
             for (int j = 0; j < m; j++)
             {
-                Data.ReadImage(take[c + j], buf);
+                Particles.ReadImage(take[c + j], buf);
                 buf.CopyTo(host, j * BoxSize * BoxSize);
             }
             using var guard = NativeCallGuard.Enter();
@@ -119,17 +121,17 @@ public sealed class TrainingSetup : IDisposable
             var t = tensor(host, [m, BoxSize, BoxSize]);
             if (Grid.N != BoxSize) t = Fourier.FourierCrop(t, Grid.N);
             if (!t.isfinite().all().ToBoolean())
-                throw new InputException(Data.Table.SourcePath, "images contain NaN or infinite pixel values");
+                throw new InputException(Particles.Table.SourcePath, "images contain NaN or infinite pixel values");
             stats.Add(t);
         }
         var r = stats.Result();
-        if (!(r.Std > 0)) throw new InputException(Data.Table.SourcePath, "images have zero variance (blank images?)");
+        if (!(r.Std > 0)) throw new InputException(Particles.Table.SourcePath, "images have zero variance (blank images?)");
         return r;
     }
 
     public void Dispose()
     {
-        Data.Dispose();
+        Particles.Dispose();
         BaseCoords.Dispose();
         Amplitudes.Dispose();
         InputMask?.Dispose();

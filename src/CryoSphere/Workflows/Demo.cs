@@ -59,7 +59,7 @@ public static class Demo
         Analyzer.Run(new AnalysisOptions { RunDir = run, OutDir = analysis, Device = o.Device, Steps = 10, Pcs = 2 });
 
         stage("evaluating against the ground truth");
-        var ev = Evaluator.Run(new EvaluateOptions { AnalysisDir = analysis, TruthDir = sim, Device = o.Device, FscParticles = o.Quick ? 8 : 20, MaxStructures = o.Quick ? 300 : 2000, CeilingImages = o.Quick ? 200 : 500 });
+        var ev = Evaluator.Run(new EvaluateOptions { AnalysisDir = analysis, TruthDir = sim, Device = o.Device, FscParticles = o.Quick ? 8 : 20, MaxStructures = o.Quick ? 300 : 2000, CeilingImages = o.Quick ? 200 : 500 }, SimulationTruth.Open);
         double? segAcc;
         int found;
         using (var trained = TrainedRun.Open(run, device: o.Device, needImages: false))

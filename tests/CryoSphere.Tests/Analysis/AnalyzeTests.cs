@@ -135,7 +135,7 @@ public class AnalyzeTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixtu
         Assert.True(s.GetProperty("clashes_mean").GetDouble() >= 0);
 
         // The base structure's clash count against a brute-force count over all pairs.
-        var b = Structure.Load(Path.Combine(run.SimDir, "base.pdb"));
+        var b = StructureReader.ReadStructure(Path.Combine(run.SimDir, "base.pdb"));
         int brute = 0;
         for (int i = 0; i < b.Count; i++)
             for (int j = i + 1; j < b.Count; j++)

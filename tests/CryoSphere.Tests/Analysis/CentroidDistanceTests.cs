@@ -1,10 +1,11 @@
 using CryoSphere.Analysis;
+using CryoSphere.IO;
 
 namespace CryoSphere.Tests.Analysis;
 
 public class CentroidDistanceTests
 {
-    private static readonly Structure Ake = Structure.Load(TestData.Structure("1ake.pdb"), ["A"]);
+    private static readonly Structure Ake = StructureReader.ReadStructure(TestData.Structure("1ake.pdb"), ["A"]);
 
     [Fact]
     public void DistanceIsBetweenTheSelectionsCentroids()

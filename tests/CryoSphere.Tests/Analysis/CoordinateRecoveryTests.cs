@@ -1,6 +1,7 @@
 using System.Globalization;
 using CryoSphere.Analysis;
 using CryoSphere.Simulation;
+using CryoSphere.IO;
 
 namespace CryoSphere.Tests.Analysis;
 

@@ -21,7 +21,7 @@ public class InformationCeilingTests
     [Fact]
     public void NoiseFreeHingeCeilingIsOneAndEstimatesAreTheNearestGridAngle()
     {
-        var c = InformationCeiling.Compute(Simulate([.. Hinge, "--no-noise", "--shift-max", "3"]), 60);
+        var c = InformationCeiling.Compute(SimulationTruth.Open(Simulate([.. Hinge, "--no-noise", "--shift-max", "3"])), 60);
         Assert.Equal(["angle_deg"], c.Coordinates);
         Assert.Equal(60, c.Images);
         Assert.Equal(InformationCeiling.Steps1D, c.GridPoints);
@@ -36,8 +36,8 @@ public class InformationCeilingTests
     [Fact]
     public void HeavyNoiseLowersTheCeiling()
     {
-        var clean = InformationCeiling.Compute(Simulate([.. Hinge, "--no-noise"]), 60);
-        var noisy = InformationCeiling.Compute(Simulate([.. Hinge, "--snr", "0.002"]), 60);
+        var clean = InformationCeiling.Compute(SimulationTruth.Open(Simulate([.. Hinge, "--no-noise"])), 60);
+        var noisy = InformationCeiling.Compute(SimulationTruth.Open(Simulate([.. Hinge, "--snr", "0.002"])), 60);
         Assert.True(noisy.R[0] < clean.R[0] - 0.1, $"noisy r {noisy.R[0]} vs clean {clean.R[0]}");
     }
 
@@ -46,12 +46,12 @@ public class InformationCeilingTests
     {
         // Five frames of the LID hinge 0°, 12°, … 48° written as a multi-model trajectory.
         string dir = TestData.TempDir("traj");
-        var s = Structure.Load(Ake, ["A"]);
+        var s = StructureReader.ReadStructure(Ake, ["A"]);
         var hinge = new HingeMotion(s, ["A:122-159"], "A:118,A:167", [0, 60], null);
         string traj = Path.Combine(dir, "traj.pdb");
         StructureReader.Write(traj, Enumerable.Range(0, 5).Select(f => s.WithCoordinates(hinge.Coordinates([12.0 * f])).ToAtomicModel()).ToList());
         string sim = Simulate("--motion", "trajectory", "--trajectory", traj, "--n-images", "40", "--no-noise");
-        var c = InformationCeiling.Compute(sim, 40);
+        var c = InformationCeiling.Compute(SimulationTruth.Open(sim), 40);
         Assert.Equal(["frame"], c.Coordinates);
         Assert.Equal(5, c.GridPoints);
         Assert.Equal(1.0, c.StateAccuracy);
@@ -63,7 +63,7 @@ public class InformationCeilingTests
     public void TwoHingeCeilingIsPerCoordinateOnATwoDimensionalGrid()
     {
         string sim = Simulate("--hinge", "A:122-159;A:118,A:167;-45,45", "--hinge", "A:30-59;A:29,A:60;-30,30", "--n-images", "30", "--no-noise");
-        var c = InformationCeiling.Compute(sim, 30);
+        var c = InformationCeiling.Compute(SimulationTruth.Open(sim), 30);
         Assert.Equal(["angle_deg_1", "angle_deg_2"], c.Coordinates);
         Assert.Equal(InformationCeiling.StepsND * InformationCeiling.StepsND, c.GridPoints);
         Assert.All(c.R, r => Assert.True(r > 0.98, $"r = {r}"));
@@ -78,8 +78,8 @@ public class InformationCeilingTests
     public void OracleBenchAndEvaluateShareTheCeiling()
     {
         // Fewer images than asked for: the ceiling scores what there is.
-        var c = InformationCeiling.Compute(Simulate([.. Hinge[..^1], "5", "--no-noise"]), 500);
+        var c = InformationCeiling.Compute(SimulationTruth.Open(Simulate([.. Hinge[..^1], "5", "--no-noise"])), 500);
         Assert.Equal(5, c.Images);
-        Assert.Throws<InputException>(() => InformationCeiling.Compute(TestData.TempDir("none"), 10));
+        Assert.Throws<InputException>(() => InformationCeiling.Compute(SimulationTruth.Open(TestData.TempDir("none")), 10));
     }
 }

@@ -2,6 +2,7 @@ using CryoSphere.Analysis;
 using CryoSphere.Geometry;
 using CryoSphere.Imaging;
 using Xunit.Abstractions;
+using CryoSphere.IO;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Tests.Analysis;
@@ -22,7 +23,7 @@ public class RigidFitTests(ITestOutputHelper log)
     public void RecoversARandomRigidTransformToUnderOneAngstrom(int seed)
     {
         set_num_threads(1);
-        var s = Structure.Load(Ake, ["A"]);
+        var s = StructureReader.ReadStructure(Ake, ["A"]);
         var c = s.Centroid();
         var truth = (float[])s.Coordinates.Clone();
         for (int i = 0; i < truth.Length; i += 3) { truth[i] -= (float)c.X; truth[i + 1] -= (float)c.Y; truth[i + 2] -= (float)c.Z; }

@@ -72,7 +72,7 @@ public class SubsetAndCenterTests
         var r = CliRunner.Run("center", "--structure", TestData.Structure("1ake.pdb"), "--out", dir);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("centroid", r.Out);
-        var c = Structure.Load(Path.Combine(dir, "structure_centered.pdb")).Centroid();
+        var c = StructureReader.ReadStructure(Path.Combine(dir, "structure_centered.pdb")).Centroid();
         Assert.InRange(Math.Abs(c.X) + Math.Abs(c.Y) + Math.Abs(c.Z), 0, 0.01);
     }
 
@@ -85,7 +85,7 @@ public class SubsetAndCenterTests
         Assert.True(r.ExitCode == 0, r.Err);
         string outPath = Path.Combine(dir, "structure_centered.cif");
         Assert.Equal(StructureReader.Read(cif).AtomCount, StructureReader.Read(outPath).AtomCount);
-        var c = Structure.Load(outPath).Centroid();
+        var c = StructureReader.ReadStructure(outPath).Centroid();
         Assert.InRange(Math.Abs(c.X) + Math.Abs(c.Y) + Math.Abs(c.Z), 0, 0.01);
         CliRunner.AssertOneLineError(CliRunner.Run("center", "--structure", cif, "--volume", Path.Combine(dir, "none.mrc"), "--out", dir), "map file not found");
     }

@@ -23,9 +23,9 @@ public class FitCommandTests
         Assert.Contains("correlation", r.Out);
         Assert.True(File.Exists(Path.Combine(dir, "fitted.transform.json")));
 
-        var s = Structure.Load(Ake, ["A"]);
+        var s = StructureReader.ReadStructure(Ake, ["A"]);
         var c = s.Centroid();
-        var f = Structure.Load(fitted, ["A"]);
+        var f = StructureReader.ReadStructure(fitted, ["A"]);
         double sum = 0;
         for (int i = 0; i < s.Count; i++)
         {

@@ -85,7 +85,7 @@ public class ValidEdgeCaseTests
         var r = CliRunner.Run("info", p);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("4 polymer residues", r.Out);
-        var s = Structure.Load(p);
+        var s = StructureReader.ReadStructure(p);
         Assert.Equal(4, s.Count);
     }
 
@@ -97,7 +97,7 @@ public class ValidEdgeCaseTests
         var r = CliRunner.Run("info", p);
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("3 polymer residues", r.Out);
-        var s = Structure.Load(p);
+        var s = StructureReader.ReadStructure(p);
         Assert.Equal(3, s.Count);
         Assert.Equal(3.8f, s.Coordinates[3], 3);
     }

@@ -29,7 +29,7 @@ public class CryoSparcCsTests
     {
         var cs = CryoSparcCs.Read(J24);
         Assert.All(cs.GetStrings("ctf/type"), t => Assert.Equal("ctffind4", t));
-        var ctf = cs.ReadCtf();
+        var ctf = cs.ReadCtf(new List<string>())!;
         Assert.Equal(2019, ctf.Length);
         var df1 = cs.GetDoubles("ctf/df1_A");
         var ang = cs.GetDoubles("ctf/df_angle_rad");
@@ -79,7 +79,7 @@ public class CryoSparcCsTests
         Assert.True(cs.Has("ctf/bfactor"));
         Assert.True(cs.Has("ctf/anisomag"));
         Assert.Equal(4, cs.FieldWidth("ctf/anisomag"));
-        var ctf = cs.ReadCtf();
+        var ctf = cs.ReadCtf(new List<string>())!;
         var bf = cs.GetDoubles("ctf/bfactor");
         var scale = cs.GetDoubles("ctf/scale");
         Assert.Equal(bf[5], ctf[5].BFactor);

@@ -1,6 +1,7 @@
 using CryoSphere.Analysis;
 using CryoSphere.Geometry;
 using CryoSphere.Imaging;
+using CryoSphere.IO;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Tests.Imaging;
@@ -19,7 +20,7 @@ public class BackprojectorTests
     private static (float[] Truth, Func<bool, bool, float[]> Backproject) Setup(int images)
     {
         set_num_threads(1);
-        var s = Structure.Load(Ake, ["A"]);
+        var s = StructureReader.ReadStructure(Ake, ["A"]);
         var c = s.Centroid();
         var xyz = (float[])s.Coordinates.Clone();
         for (int i = 0; i < xyz.Length; i += 3) { xyz[i] -= (float)c.X; xyz[i + 1] -= (float)c.Y; xyz[i + 2] -= (float)c.Z; }

@@ -1,5 +1,6 @@
 using CryoSphere.Model;
 using TorchSharp;
+using CryoSphere.Geometry;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Tests.Model;
@@ -15,7 +16,7 @@ public class DeformationTests
         torch.manual_seed(1);
         Tensor x = torch.randn(6, 3, dtype: ScalarType.Float64) * 10;
         Tensor v = D(0.3, -0.8, 0.5).reshape(1, 1, 3);
-        var (axis, angle) = Quaternion.AxisAngle(v);
+        var (axis, angle) = Rotations.AxisAngleFromVector(v);
         Tensor g = torch.ones(1, 6, 1, dtype: ScalarType.Float64);
         Tensor moved = Deformation.Apply(x, g, axis, angle, torch.zeros(1, 1, 3, dtype: ScalarType.Float64));
 
@@ -30,7 +31,7 @@ public class DeformationTests
         Tensor expected = x.matmul(torch.tensor(m).reshape(3, 3).T).unsqueeze(0);
         Assert.True(moved.allclose(expected, rtol: 0, atol: 1e-10));
         // and the quaternion's matrix agrees.
-        Tensor qm = Quaternion.ToMatrix(Quaternion.FromVector(v.reshape(3)));
+        Tensor qm = Rotations.FromQuaternions(Rotations.QuaternionFromVector(v.reshape(3)));
         Assert.True(moved.allclose(x.matmul(qm.T).unsqueeze(0), rtol: 0, atol: 1e-10));
     }
 
@@ -86,7 +87,7 @@ public class DeformationTests
         Tensor w = torch.randn(2, 4, 3, dtype: ScalarType.Float64);
         Tensor F()
         {
-            var (axis, angle) = Quaternion.AxisAngle(v);
+            var (axis, angle) = Rotations.AxisAngleFromVector(v);
             return (Deformation.Apply(x, g, axis, angle, t) * w).sum();
         }
         foreach (Tensor p in new[] { x, g, v, t })
@@ -115,7 +116,7 @@ public class DeformationTests
         var leaves = new[] { x, g, v, t };
         (Tensor Value, Tensor[] Grads) Run(Func<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor> f)
         {
-            var (axis, angle) = Quaternion.AxisAngle(v);
+            var (axis, angle) = Rotations.AxisAngleFromVector(v);
             Tensor y = f(x, g, axis, angle, t);
             var grads = torch.autograd.grad([(y * w).sum()], leaves);
             return (y.detach(), grads.Select(q => q.detach()).ToArray());

@@ -1,6 +1,7 @@
 using CryoSphere.Data;
 using CryoSphere.Imaging;
 using CryoSphere.Simulation;
+using CryoSphere.IO;
 using static TorchSharp.torch;
 
 namespace CryoSphere.Tests.Simulation;

@@ -47,7 +47,7 @@ public class SimulateCommandTests
         Assert.All(ds.Table.ShiftsA!, s => Assert.InRange(s, -4, 4));
         Assert.Equal(Enumerable.Range(0, 40), ds.Table.StackIndex);
         Assert.Equal(41, File.ReadAllLines(Path.Combine(dir, "truth.csv")).Length);
-        Assert.Equal(214, Structure.Load(Path.Combine(dir, "base.pdb")).Count);
+        Assert.Equal(214, StructureReader.ReadStructure(Path.Combine(dir, "base.pdb")).Count);
 
         var info = CliRunner.Run("info", Path.Combine(dir, "particles.star"));
         Assert.True(info.ExitCode == 0, info.Err);
@@ -131,9 +131,9 @@ public class SimulateCommandTests
             "--structure-end", Ake, "--chains", "A", "--states", "0,1", "--truth-structures", "states",
             "--n-images", "10", "--npix", "32", "--apix", "3", "--out", dir);
         Assert.True(r.ExitCode == 0, r.Err);
-        var baseS = Structure.Load(Path.Combine(dir, "base.pdb"));
-        var s0 = Structure.Load(Path.Combine(dir, "truth_structures", "state_0.pdb"));
-        var s1 = Structure.Load(Path.Combine(dir, "truth_structures", "state_1.pdb"));
+        var baseS = StructureReader.ReadStructure(Path.Combine(dir, "base.pdb"));
+        var s0 = StructureReader.ReadStructure(Path.Combine(dir, "truth_structures", "state_0.pdb"));
+        var s1 = StructureReader.ReadStructure(Path.Combine(dir, "truth_structures", "state_1.pdb"));
         Assert.Equal(214, baseS.Count);
         for (int k = 0; k < baseS.Coordinates.Length; k++) Assert.Equal(baseS.Coordinates[k], s0.Coordinates[k], 2e-3);
 

@@ -39,7 +39,7 @@ public class FullModelGradientTests
     {
         using var gen = new Generator(11, CPU);
         var g = seg.Sample(1, gen);
-        var (axes, angles) = Quaternion.AxisAngle(v);
+        var (axes, angles) = Rotations.AxisAngleFromVector(v);
         var coords = Deformation.Apply(baseCoords, g, axes, angles, t);
         var proj = GaussianRenderer.RotateAndProject(coords, rot, amps, 2.0, Grid, RenderMode.Full);
         var pred = ImageFormation.Apply(proj, ctf, shift, Grid);
@@ -103,7 +103,7 @@ public class FullModelGradientTests
     {
         using var gen = new Generator(11, CPU);
         var g = seg.Sample(1, gen);
-        var (axes, angles) = Quaternion.AxisAngle(v);
+        var (axes, angles) = Rotations.AxisAngleFromVector(v);
         var coords = Deformation.Apply(baseCoords, g, axes, angles, t);
         return ImageFormation.Apply(GaussianRenderer.RotateAndProject(coords, rot, amps, 2.0, Grid, RenderMode.Full), ctf, shift, Grid);
     }

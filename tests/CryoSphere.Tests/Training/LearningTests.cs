@@ -64,7 +64,7 @@ public class LearningTests(ITestOutputHelper output)
         using var run = TrainedRun.Open(o.OutDir);
         var z = run.LatentMeans();
         var (_, hard, _) = run.Segmentation();
-        var m = MotionRecovery.Compute(z, run.ParticleCount, run.LatentDim, hard, sim);
+        var m = MotionRecovery.Compute(z, run.ParticleCount, run.LatentDim, hard, SimulationTruth.Open(sim));
         output.WriteLine($"{name}: {result.EpochsDone} epochs in {minutes:F1} min: r(PC1) = {m.PearsonPc1:F3}, best |r| = {m.BestAbsPearson:F3}, segmentation {m.SegmentationAccuracy:F3}, {m.SegmentsFound} segments");
         Assert.True(minutes < 12, $"training took {minutes:F1} min");
         return m;

@@ -1,10 +1,11 @@
 using CryoSphere.Training;
+using CryoSphere.IO;
 
 namespace CryoSphere.Tests.Training;
 
 public class ModelFactoryTests
 {
-    private static readonly Structure Ake = Structure.Load(TestData.Structure("1ake.pdb"));
+    private static readonly Structure Ake = StructureReader.ReadStructure(TestData.Structure("1ake.pdb"));
 
     [Fact]
     public void LocalPartsMapAuthorNumbersOntoGlobalResidues()
@@ -49,7 +50,7 @@ public class ModelFactoryTests
                 "ATOM  {0,5}  CA  ALA A{1,4}{2}   {3,8:F3}{4,8:F3}{5,8:F3}  1.00 20.00           C  ", k + 1, numbers[k].N, numbers[k].I, 3.8 * k, 0.0, 0.0));
         lines.Add("END");
         File.WriteAllText(p, string.Join("\n", lines) + "\n");
-        var s = Structure.Load(p);
+        var s = StructureReader.ReadStructure(p);
         var o = new TrainOptions { Segmentation = [new SegmentationPartOptions { Name = "p", AllProtein = false, Chain = "A", StartRes = 12, EndRes = 21, Segments = 2 }] };
         var part = ModelFactory.Parts(o, s)[0];
         int[] selected = StructureSelection.Parse(s, "A:12-21");

@@ -163,7 +163,7 @@ public class TrainConfigTests
         Assert.Equal(2, o.Segmentation.Count);
         Assert.False(o.Segmentation[0].AllProtein);
         Assert.Equal("A", o.Segmentation[0].Chain);
-        Assert.Equal(new double[] { 10, 50, 90 }, o.Segmentation[0].StartValues!.MeansMeans);
+        Assert.Equal(new double[] { 10, 50, 90 }, o.Segmentation[0].StartValues!.Means.Mean);
         Assert.Equal(5, o.Segmentation[1].StartRes);
     }
 }

@@ -41,8 +41,8 @@ public class TrainerTests(TinyDataset data) : IClassFixture<TinyDataset>
 
         using var ra = TrainedRun.Open(a, needImages: false);
         using var rb = TrainedRun.Open(b, needImages: false);
-        var pa = ra.Model.parameters().ToArray();
-        var pb = rb.Model.parameters().ToArray();
+        var pa = ra.Vae.parameters().ToArray();
+        var pb = rb.Vae.parameters().ToArray();
         Assert.Equal(pa.Length, pb.Length);
         for (int i = 0; i < pa.Length; i++)
             Assert.True(pa[i].equal(pb[i]).all().ToBoolean(), $"parameter {i} differs after resume");
@@ -152,7 +152,7 @@ public class NonFiniteGuardTests(TinyDataset data) : IClassFixture<TinyDataset>
             string log = File.ReadAllText(Path.Combine(dir, "run.log"));
             Assert.Contains("restored epoch_0001.ckpt", log);
             using var run = TrainedRun.Open(dir, needImages: false);
-            Assert.All(run.Model.parameters(), p => Assert.True(p.isfinite().all().ToBoolean()));
+            Assert.All(run.Vae.parameters(), p => Assert.True(p.isfinite().all().ToBoolean()));
         }
         finally
         {
@@ -188,7 +188,7 @@ public class NonAmortisedTrainingTests(TinyDataset data) : IClassFixture<TinyDat
         var res = Trainer.Run(data.Options(dir, 2) with { Amortized = false });
         Assert.Equal(2, res.Metrics.Count);
         using var run = TrainedRun.Open(dir);
-        Assert.Null(run.Model.Encoder);
+        Assert.Null(run.Vae.Encoder);
         var z = run.LatentMeans();
         Assert.Equal(run.ParticleCount * run.LatentDim, z.Length);
         Assert.Contains(z, v => v != 0);

@@ -110,7 +110,7 @@ public class ViewApiTests(ViewFixture f)
 
         // The truth colour is truth.csv's column; k-means is analyze's labels.txt; a STAR column is that column.
         async Task<float[]> Colour(string name) => MemoryMarshal.Cast<byte, float>(await http.GetByteArrayAsync("/api/colour?name=" + Uri.EscapeDataString(name))).ToArray();
-        var truth = CryoSphere.Simulation.TruthTable.Read(Path.Combine(f.SimDir, "truth.csv"));
+        var truth = CryoSphere.IO.TruthTable.Read(Path.Combine(f.SimDir, "truth.csv"));
         Assert.Equal(truth.Columns[0].Select(x => (float)x), await Colour("truth: angle_deg"));
         var labels = File.ReadAllLines(Path.Combine(f.AnalysisDir, "kmeans", "labels.txt")).Select(float.Parse);
         Assert.Equal(labels, await Colour("k-means"));

@@ -58,7 +58,7 @@ public class ViewBrowserTests(ViewFixture f, ITestOutputHelper log)
         await page.WaitForFunctionAsync("() => document.getElementById('hover').textContent.includes('@')", null, new() { Timeout = TimeoutMs });
         string hover = await page.InnerTextAsync("#hover");
         int hovered = int.Parse(hover.Split(' ')[1]);
-        Assert.Equal($"particle {hovered} · {f.Session.Run.Setup.Data.Table.ImageNames[hovered]}", hover);
+        Assert.Equal($"particle {hovered} · {f.Session.Run.Setup.Particles.Table.ImageNames[hovered]}", hover);
         await page.Mouse.ClickAsync(px, py);
         // The click picks the nearest point; several may share a pixel, so read which one it was.
         int i = await page.EvaluateAsync<int>("() => window.cryoView.state.selected");

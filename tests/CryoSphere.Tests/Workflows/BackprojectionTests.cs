@@ -34,7 +34,7 @@ public class BackprojectionTests(ITestOutputHelper log)
 
     private static float[] Render(string pdb, bool mirror = false)
     {
-        var s = Structure.Load(pdb);
+        var s = StructureReader.ReadStructure(pdb);
         var xyz = (float[])s.Coordinates.Clone();
         if (mirror) for (int i = 0; i < xyz.Length; i += 3) xyz[i] = -xyz[i];
         using var scope = NewDisposeScope();

@@ -1,4 +1,5 @@
 using CryoSphere.Workflows;
+using CryoSphere.IO;
 
 namespace CryoSphere.Tests.Workflows;
 
@@ -26,7 +27,7 @@ public class DemoTests
     {
         string p = Path.Combine(TestData.TempDir("demo"), "1ake.pdb");
         Demo.WriteBundledStructure(p);
-        var s = Structure.Load(p, ["A"]);
+        var s = StructureReader.ReadStructure(p, ["A"]);
         Assert.Equal(214, s.Count);
     }
 

@@ -28,7 +28,7 @@ public class FitToBackprojectionTests(ITestOutputHelper log)
         string star = Path.Combine(sim, "particles.star"), bp = TestData.TempDir("fit-bp");
         Backprojection.Run(new BackprojectOptions { Particles = star, OutDir = bp });
 
-        var truth = Structure.Load(Path.Combine(sim, "base.pdb"));
+        var truth = StructureReader.ReadStructure(Path.Combine(sim, "base.pdb"));
         var rng = new Random(5);
         double[] rot = Rotations.UniformRandom(rng);
         var moved = new float[truth.Coordinates.Length];
@@ -45,7 +45,7 @@ public class FitToBackprojectionTests(ITestOutputHelper log)
             StructurePath = movedPdb, MapPath = Path.Combine(bp, "map.mrc"), OutPath = fittedPdb, Particles = star, ParticleCount = 300,
             Fit = new CryoSphere.Analysis.RigidFit.Options { Rotations = 1000, Candidates = 3, RefineSteps = 150 },
         });
-        var fitted = Structure.Load(fittedPdb);
+        var fitted = StructureReader.ReadStructure(fittedPdb);
         double sum = 0;
         for (int i = 0; i < truth.Coordinates.Length; i++) sum += Math.Pow(fitted.Coordinates[i] - truth.Coordinates[i], 2);
         double rmsd = Math.Sqrt(sum / truth.Count);

@@ -1,4 +1,4 @@
-namespace CryoSphere.IO;
+namespace CryoSphere;
 
 /// <summary>A residue of an <see cref="AtomicModel"/>, identified by chain, sequence number and insertion code.</summary>
 public sealed class Residue(string name, string chain, int seqNum, string insCode = "", bool isHetero = false)

@@ -1,4 +1,4 @@
-namespace CryoSphere.IO;
+namespace CryoSphere;
 
 /// <summary>
 /// Standard residue facts: which names are amino acids or nucleotides, their representative atom (CA or C1'),

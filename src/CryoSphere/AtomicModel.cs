@@ -1,4 +1,4 @@
-namespace CryoSphere.IO;
+namespace CryoSphere;
 
 /// <summary>
 /// One model of an atomic structure as read from PDB or mmCIF: chains in file order, each with residues in file

@@ -1,4 +1,4 @@
-namespace CryoSphere.IO;
+namespace CryoSphere;
 
 /// <summary>One atom of an <see cref="AtomicModel"/>; coordinates in Å.</summary>
 public sealed class Atom

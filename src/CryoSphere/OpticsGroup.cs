@@ -1,4 +1,4 @@
-namespace CryoSphere.Data;
+namespace CryoSphere;
 
 /// <summary>Acquisition settings shared by a group of particles (RELION's data_optics row).</summary>
 public sealed record OpticsGroup(

@@ -1,9 +1,10 @@
 using CryoSphere.Data;
+using CryoSphere.Imaging;
 using CryoSphere.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace CryoSphere.Imaging;
+namespace CryoSphere.Workflows;
 
 /// <summary>
 /// Renders a structure with each particle's pose (and optionally its CTF and shift) into an image

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CryoSphere.Simulation;
+namespace CryoSphere.IO;
 
 /// <summary>
 /// The motion coordinates of a simulation's truth.csv: one column per coordinate (angle_deg; t; frame; or

@@ -1,4 +1,4 @@
-namespace CryoSphere.Data;
+namespace CryoSphere;
 
 /// <summary>
 /// Pose of one particle in our single internal convention (docs/conventions.md): a structure's atoms

@@ -1,4 +1,4 @@
-namespace CryoSphere.IO;
+namespace CryoSphere;
 
 /// <summary>A chain of an <see cref="AtomicModel"/> (PDB chain id / mmCIF <c>auth_asym_id</c>).</summary>
 public sealed class Chain(string id)

@@ -1,4 +1,4 @@
-namespace CryoSphere.Data;
+namespace CryoSphere;
 
 /// <summary>
 /// CTF of one particle in RELION units: defocus in Å, astigmatism angle in degrees, voltage in kV,
