@@ -97,8 +97,8 @@ public sealed class BatchObjective
         return (enc, tgt);
     }
 
-    /// <summary>Computes the weighted loss of a prepared batch.</summary>
-    public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen)
+    /// <summary>Computes the weighted loss of a prepared batch (<paramref name="rows"/>: see <see cref="NoiseRows"/>).</summary>
+    public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen, NoiseRows? rows = null)
     {
         var o = setup.Options;
         var grid = setup.Grid;
@@ -106,7 +106,7 @@ public sealed class BatchObjective
         Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, grid, images.dtype);
         var (encIn, target) = Inputs(images, shifts, ctfFft, target: true);
 
-        var outp = model.Forward(encIn, setup.BaseCoords, indices, gen);
+        var outp = model.Forward(encIn, setup.BaseCoords, indices, gen, rows);
         Tensor proj = GaussianRenderer.RotateAndProject(outp.Coords, rotations, setup.Amplitudes, o.SigmaGmm, grid);
         Tensor pred = ImageFormation.ApplyFft(proj, ctfFft, shifts, grid);
         var (corr, _) = Losses.Correlation(pred, target, setup.LossMask);
