@@ -16,14 +16,16 @@ internal sealed class CollectiveWatchdog : IDisposable
     private string what = "";
     private readonly Thread thread;
     private volatile bool stopped;
-    private readonly Func<string> message;
+    private readonly Func<string, string> message;
 
     public TimeSpan Timeout { get; }
 
     [DllImport("libc", EntryPoint = "_exit")]
     private static extern void ExitNow(int code);
 
-    public CollectiveWatchdog(TimeSpan timeout, Func<string> message)
+    /// <param name="timeout">How long one collective may block.</param>
+    /// <param name="message">The one line printed for a reason to stop.</param>
+    public CollectiveWatchdog(TimeSpan timeout, Func<string, string> message)
     {
         Timeout = timeout;
         this.message = message;
@@ -60,7 +62,7 @@ internal sealed class CollectiveWatchdog : IDisposable
     {
         try
         {
-            Console.Error.WriteLine(message() + why);
+            Console.Error.WriteLine(message(why));
             Console.Error.Flush();
         }
         finally { ExitNow(ExitCode); }

@@ -37,10 +37,10 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         Rank = rank;
         Size = size;
         Description = $"{mpi.Version()} ({mpi.Path}), {size} ranks";
-        watchdog = new CollectiveWatchdog(timeout, () => $"cryosphere rank {Rank}/{Size}: stopped: ");
+        watchdog = new CollectiveWatchdog(timeout, why => $"cryosphere rank {Rank}/{Size}: stopped: {why}{StopHint}");
         if (size > 1)
             sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ =>
-                watchdog!.Stop("terminated (SIGTERM: another rank ended or the job was cancelled)" + StopHint));
+                watchdog!.Stop("terminated (SIGTERM: another rank ended or the job was cancelled)"));
     }
 
     public void Broadcast(Tensor t, int root = 0)
@@ -117,7 +117,7 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         // that knows; one line, and out (a stack trace would say nothing more).
         string what = $"{call} failed: {mpi.ErrorText(rc)}";
         if (watchdog is null) throw new RunFailedException("MPI start-up: " + what);
-        watchdog.Stop(what + StopHint);
+        watchdog.Stop(what);
     }
 
     public void Dispose()
