@@ -87,6 +87,13 @@ public static class DataParallel
     /// <summary>Number of gradient elements one step all-reduces.</summary>
     public static long GradientElements(IEnumerable<Tensor> parameters) => parameters.Sum(p => p.numel());
 
+    /// <summary>run.log's line on the epoch's all-reduce cost (read by the mpi-scaling benchmark).</summary>
+    public static string ReduceReport(IEnumerable<Tensor> parameters, TimeSpan spent, int steps)
+    {
+        long n = GradientElements(parameters);
+        return FormattableString.Invariant($"gradient all-reduce: {spent.TotalMilliseconds / Math.Max(1, steps):F2} ms/step over {steps} steps, {n} floats ({n * 4 / 1048576.0:F2} MiB)");
+    }
+
     /// <summary>Each value averaged over the ranks (float64, one all-reduce).</summary>
     public static double[] Average(ICommunicator c, double[] values)
     {

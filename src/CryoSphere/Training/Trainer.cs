@@ -166,6 +166,7 @@ public static class Trainer
         var allParams = model.parameters().ToArray();
         string? lastCheckpoint = checkpoint;
         long imagesThisSession = 0;
+        var reduceClock = new Stopwatch();   // time in the gradient all-reduce this epoch (data parallel only)
 
         bool converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics)));
         if (converged) Log($"already converged after epoch {meta.Epoch}: nothing to do (stop_on_plateau: false to train on)");
@@ -220,7 +221,9 @@ public static class Trainer
                     {
                         optimizer.zero_grad();
                         loss.Total.backward();
+                        reduceClock.Start();
                         DataParallel.AverageGradients(comm, allParams);
+                        reduceClock.Stop();
                         if (!double.IsFinite(GradSquaredNorm(allParams))) bad = "gradient not finite";
                         else optimizer.step();
                     }
@@ -292,6 +295,8 @@ public static class Trainer
             lastCheckpoint = ckpt;
             converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics)));
             Log($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
+            if (comm.Size > 1) Log(DataParallel.ReduceReport(allParams, reduceClock.Elapsed, nb - startBatch));
+            reduceClock.Reset();
             if (converged) Log($"correlation plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6)");
             progress?.Report(new TrainProgress(epoch + 1, converged ? epoch + 1 : budget.PlannedEpochs(epoch + 2), nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,
                 null, true, $"epoch {epoch + 1}: loss {row["loss"]:F5}, corr {row["corr"]:F4}"));
