@@ -19,6 +19,7 @@ internal sealed partial class MpiScalingBench : IBenchmark
 
     public int Run(BenchArgs a)
     {
+        if (a.Int("probe-floats", 0) is > 0 and var floats) return Probe(floats);
         var ranks = (a.String("ranks") ?? "1,2").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         int threads = a.Int("threads", 1), images = a.Int("images", 1024), npix = a.Int("npix", 64), batch = a.Int("batch", 64), epochs = a.Int("epochs", 2), segments = a.Int("segments", 6);
         string cli = a.String("cli") ?? FindCli();
@@ -35,6 +36,7 @@ internal sealed partial class MpiScalingBench : IBenchmark
         Console.WriteLine($"global batch {batch}, K {segments}, {threads} thread(s) per rank, {epochs} epochs; load average {LoadAverage()}");
         Console.WriteLine("ranks  batch/rank  images/s (last epoch)  step ms  all-reduce ms/step  gradient");
         double? baseline = null;
+        long? lastGradient = null;
         foreach (int k in ranks)
         {
             if (batch % k != 0) throw new ArgumentException($"--batch {batch} is not a multiple of {k} ranks");
@@ -58,6 +60,7 @@ internal sealed partial class MpiScalingBench : IBenchmark
                 var reduce = ReduceLine().Matches(File.ReadAllText(Path.Combine(run, "run.log"))).LastOrDefault();
                 string ms = reduce?.Groups[1].Value ?? "–", grad = reduce is null ? "–" : $"{reduce.Groups[2].Value} floats ({reduce.Groups[3].Value} MiB)";
                 baseline ??= ips;
+                if (reduce is not null) lastGradient = long.Parse(reduce.Groups[2].Value, CultureInfo.InvariantCulture);
                 Console.WriteLine(FormattableString.Invariant($"{k,5}  {batch / k,10}  {ips,12:F1} ({ips / baseline.Value:F2}×)  {1000.0 * batch / ips,7:F0}  {ms,18}  {grad}"));
             }
             finally
@@ -65,7 +68,39 @@ internal sealed partial class MpiScalingBench : IBenchmark
                 if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
             }
         }
+        if (lastGradient is { } g && ranks.Max() > 1)
+        {
+            // The all-reduce alone, ranks lined up by a barrier first: the transport's cost without waiting for a slower rank.
+            var psi = new ProcessStartInfo("mpirun") { UseShellExecute = false, RedirectStandardOutput = true };
+            foreach (var x in new[] { "-np", ranks.Max().ToString(CultureInfo.InvariantCulture), "--oversubscribe", "--bind-to", "none", "dotnet",
+                typeof(MpiScalingBench).Assembly.Location, Name, "--probe-floats", g.ToString(CultureInfo.InvariantCulture) })
+                psi.ArgumentList.Add(x);
+            psi.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
+            psi.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
+            using var p = Process.Start(psi)!;
+            Console.Write(p.StandardOutput.ReadToEnd());
+            p.WaitForExit();
+        }
         Console.WriteLine($"load average at the end {LoadAverage()}");
+        return 0;
+    }
+
+    /// <summary>Under mpirun: times an average all-reduce of <paramref name="floats"/> floats (median of 30, after a barrier each).</summary>
+    private static int Probe(long floats)
+    {
+        using var comm = Distributed.Communicators.FromEnvironment();
+        using var t = TorchSharp.torch.ones(floats);
+        var ms = new List<double>();
+        for (int i = 0; i < 33; i++)
+        {
+            comm.Barrier();
+            var sw = Stopwatch.StartNew();
+            comm.AllReduce(t, Distributed.ReduceOp.Average);
+            if (i >= 3) ms.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        ms.Sort();
+        if (comm.Rank == 0)
+            Console.WriteLine(FormattableString.Invariant($"all-reduce alone ({comm.Size} ranks, {floats} floats = {floats * 4 / 1048576.0:F2} MiB, host copies included): median {ms[ms.Count / 2]:F1} ms, min {ms[0]:F1} ms over {ms.Count}"));
         return 0;
     }
 
