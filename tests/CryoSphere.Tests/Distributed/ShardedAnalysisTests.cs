@@ -33,12 +33,10 @@ public class ShardedAnalysisTests
         var two = MpiRun.Run(2, Args(Path.Combine(dir, "two")), TimeSpan.FromSeconds(120));
         Assert.True(two.ExitCode == 0, two.Err + two.Out);
         string merged = Path.Combine(dir, "merged");
-        foreach (var s in new[] { "0/2", "1/2" })
-        {
-            var r = CliRunner.Run([.. Args(merged), "--shard", s]);
-            Assert.True(r.ExitCode == 0, r.Err);
-        }
-        Assert.Contains("particles 256–299", CliRunner.Run([.. Args(merged), "--shard", "1/2"]).Out);
+        var shards = new[] { "0/2", "1/2" }.Select(s => CliRunner.Run([.. Args(merged), "--shard", s])).ToArray();
+        Assert.All(shards, r => Assert.True(r.ExitCode == 0, r.Err));
+        Assert.Contains("particles 0–255", shards[0].Out);
+        Assert.Contains("particles 256–299", shards[1].Out);
         var m = CliRunner.Run([.. Args(merged), "--merge"]);
         Assert.True(m.ExitCode == 0, m.Err);
 
