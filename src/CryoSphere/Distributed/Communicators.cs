@@ -35,6 +35,9 @@ public static class Communicators
             ?? throw new RunFailedException($"launched by an MPI launcher ({k} ranks) but no MPI library loads (tried {tried}); install Open MPI or MPICH, or set CRYOSPHERE_MPI_LIBRARY");
         int secs = int.TryParse(Environment.GetEnvironmentVariable("CRYOSPHERE_MPI_TIMEOUT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int t) && t > 0 ? t : DefaultTimeoutSeconds;
         var comm = new MpiCommunicator(lib, TimeSpan.FromSeconds(secs));
+        // Opt-in, untested: CUDA tensors reduced by NCCL (one GPU per rank, e.g. Slurm --gpus-per-task=1).
+        if (comm.Size > 1 && Environment.GetEnvironmentVariable("CRYOSPHERE_NCCL") == "1")
+            return NcclCommunicator.TryCreate(comm) ?? throw new RunFailedException("CRYOSPHERE_NCCL=1 but libnccl.so.2 does not load; unset it to reduce through MPI");
         if (comm.Size > 1) return comm;
         comm.Dispose();
         return SingleProcess.Instance;
