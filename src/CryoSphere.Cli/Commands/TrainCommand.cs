@@ -78,7 +78,7 @@ internal static class TrainCommand
             if (pr.GetValue(resume) is { } runDir)
             {
                 if (comm is MpiCommunicator m) m.StopHint = $"; the last epoch checkpoint in {Path.GetFullPath(runDir)} is intact: cryosphere train --resume {Path.GetFullPath(runDir)}";
-                result = WithProgress(ctx, lead, p => Trainer.Resume(runDir, Apply, p, signal, Warn, comm));
+                result = WithProgress(ctx, lead, comm.Size > 1, p => Trainer.Resume(runDir, Apply, p, signal, Warn, comm));
             }
             else
             {
@@ -88,7 +88,7 @@ internal static class TrainCommand
                 o = Apply(o);
                 if (comm is MpiCommunicator m && o.OutDir is { } od)
                     m.StopHint = $"; the last epoch checkpoint in {Path.GetFullPath(od)} is intact: cryosphere train --resume {Path.GetFullPath(od)}";
-                result = WithProgress(ctx, lead, p => Trainer.Run(o, p, signal, Warn, comm));
+                result = WithProgress(ctx, lead, comm.Size > 1, p => Trainer.Run(o, p, signal, Warn, comm));
             }
             if (lead) ctx.Out.WriteLine(result.Interrupted
                 ? $"interrupted after {result.EpochsDone} epoch(s); continue with: cryosphere train --resume {result.RunDir}"
@@ -97,10 +97,11 @@ internal static class TrainCommand
         }
     }
 
-    private static TrainResult WithProgress(CliContext ctx, bool lead, Func<IProgress<TrainProgress>, TrainResult> run)
+    private static TrainResult WithProgress(CliContext ctx, bool lead, bool distributed, Func<IProgress<TrainProgress>, TrainResult> run)
     {
         if (!lead) return run(new SyncProgress<TrainProgress>(_ => { }));
-        if (ctx.Interactive)
+        // mpirun hands ranks a pseudo-terminal, but its output ends in a job log: plain lines, no bars.
+        if (ctx.Interactive && !distributed)
         {
             TrainResult r = null!;
             AnsiConsole.Progress()

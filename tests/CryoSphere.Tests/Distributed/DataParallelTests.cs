@@ -69,6 +69,27 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void NonAmortisedLatentsMatchToo()
+    {
+        // Per-image latents: each rank's gradient touches only its particles' rows; the average is one process's.
+        string dir = TestData.TempDir("mpi-eq-na");
+        string one = Path.Combine(dir, "one"), two = Path.Combine(dir, "two");
+        var a1 = TrainArgs(dir, one, 32, 1);
+        File.AppendAllText(Path.Combine(dir, "networks.yaml"), "amortized: false\n");
+        var r1 = CliRunner.Run(a1);
+        Assert.True(r1.ExitCode == 0, r1.Err);
+        var r2 = MpiRun.Run(2, [.. a1[..^8], "--out", two, "--epochs", "1", "--stop-on-plateau", "false", "--batch-size", "16"], Limit);
+        Assert.True(r2.ExitCode == 0, r2.Err + r2.Out);
+        using var a = TrainedRun.Open(one, 1, needImages: false);
+        using var b = TrainedRun.Open(two, 1, needImages: false);
+        Assert.NotNull(a.Model.Latents);
+        var pa = a.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, pb) in b.Model.named_parameters())
+            Assert.True((pa[name] - pb).norm().ToDouble() <= 1e-5 * Math.Max(pa[name].norm().ToDouble(), 1e-12), name);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public async Task AKilledRankStopsTheJobWithOneLineAndTheCheckpointLoads()
     {
         string dir = TestData.TempDir("mpi-kill");
