@@ -98,7 +98,8 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         using var p = MpiRun.Start(2, TrainArgs(dir, run, 16, 300), new Dictionary<string, string> { ["CS_TEST_TAG"] = tag });
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEndAsync();
-        string first = Path.Combine(run, "checkpoints", "epoch_0001.ckpt");
+        // The pointer, written after the first checkpoint: from then on a kill leaves a run that resumes.
+        string first = Path.Combine(run, "checkpoints", "latest");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!File.Exists(first) && !p.HasExited && clock.Elapsed < Limit) Thread.Sleep(50);
         if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
@@ -123,10 +124,11 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         string dir = TestData.TempDir("mpi-hang");
         string run = Path.Combine(dir, "run");
         string tag = Guid.NewGuid().ToString("N");
-        using var p = MpiRun.Start(2, TrainArgs(dir, run, 16, 300), new Dictionary<string, string> { ["CS_TEST_TAG"] = tag, ["CRYOSPHERE_MPI_TIMEOUT"] = "3" });
+        using var p = MpiRun.Start(2, TrainArgs(dir, run, 16, 300), new Dictionary<string, string> { ["CS_TEST_TAG"] = tag, ["CRYOSPHERE_MPI_TIMEOUT"] = "8" });
         var err = p.StandardError.ReadToEndAsync();
         _ = p.StandardOutput.ReadToEndAsync();
-        string first = Path.Combine(run, "checkpoints", "epoch_0001.ckpt");
+        // The pointer, written after the first checkpoint: from then on a kill leaves a run that resumes.
+        string first = Path.Combine(run, "checkpoints", "latest");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!File.Exists(first) && !p.HasExited && clock.Elapsed < Limit) Thread.Sleep(50);
         if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
