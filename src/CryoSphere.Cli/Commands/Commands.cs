@@ -20,5 +20,6 @@ internal static partial class Commands
         yield return VolumeCommand.Create(ctx);
         yield return ProjectCommand.Create(ctx);
         yield return VersionCommand.Create(ctx);
+        yield return ViewCommand.Create(ctx);
     }
 }

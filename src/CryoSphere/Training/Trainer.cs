@@ -122,7 +122,9 @@ public static class Trainer
         if (comm.Size > 1) Log($"data parallel: {comm.Description}; batch {o.BatchSize} per rank, {o.BatchSize * comm.Size} per step");
         if (!resume)
         {
-            if (lead) WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(o, folder.Root)));
+            // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
+            var written = o with { EncoderNpix = setup.EncoderSide };
+            if (lead) WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));
             Log($"new run: {setup.Data.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
         }
         foreach (var c in changes) Log("resume changes " + c);
