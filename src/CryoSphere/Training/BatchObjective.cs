@@ -97,10 +97,6 @@ public sealed class BatchObjective
         return (enc, tgt);
     }
 
-<<<<<<< HEAD
-    /// <summary>Computes the weighted loss of a prepared batch (<paramref name="rows"/>: see <see cref="NoiseRows"/>).</summary>
-    public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen, NoiseRows? rows = null)
-=======
     /// <summary>
     /// The loss target (low-passed when asked) and the prediction for structures <paramref name="coords"/> (B,R,3)
     /// of a prepared batch, through the same projection, CTF and shift as <see cref="Compute"/>: what the
@@ -117,9 +113,8 @@ public sealed class BatchObjective
     private Tensor Predict(Tensor coords, Tensor rotations, Tensor? ctfFft, Tensor shifts) =>
         ImageFormation.ApplyFft(GaussianRenderer.RotateAndProject(coords, rotations, setup.Amplitudes, setup.Options.SigmaGmm, setup.Grid), ctfFft, shifts, setup.Grid);
 
-    /// <summary>Computes the weighted loss of a prepared batch.</summary>
-    public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen)
->>>>>>> main
+    /// <summary>Computes the weighted loss of a prepared batch (<paramref name="rows"/>: see <see cref="NoiseRows"/>).</summary>
+    public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen, NoiseRows? rows = null)
     {
         var o = setup.Options;
         var grid = setup.Grid;
@@ -127,14 +122,8 @@ public sealed class BatchObjective
         Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, grid, images.dtype);
         var (encIn, target) = Inputs(images, shifts, ctfFft, target: true);
 
-<<<<<<< HEAD
         var outp = model.Forward(encIn, setup.BaseCoords, indices, gen, rows);
-        Tensor proj = GaussianRenderer.RotateAndProject(outp.Coords, rotations, setup.Amplitudes, o.SigmaGmm, grid);
-        Tensor pred = ImageFormation.ApplyFft(proj, ctfFft, shifts, grid);
-=======
-        var outp = model.Forward(encIn, setup.BaseCoords, indices, gen);
         Tensor pred = Predict(outp.Coords, rotations, ctfFft, shifts);
->>>>>>> main
         var (corr, _) = Losses.Correlation(pred, target, setup.LossMask);
 
         var terms = new Dictionary<string, Tensor> { ["corr"] = corr };
