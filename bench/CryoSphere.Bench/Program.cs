@@ -16,6 +16,7 @@ internal static class Program
         new TrainBench(),
         new DeformationBench(),
         new LoaderBench(),
+        new MpiScalingBench(),
     ];
 
     private static int Main(string[] args)

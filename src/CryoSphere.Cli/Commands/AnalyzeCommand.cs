@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CryoSphere.Analysis;
+using CryoSphere.Distributed;
 
 namespace CryoSphere.Cli;
 
@@ -21,8 +22,10 @@ internal static class AnalyzeCommand
         var select = new Option<string?>("--select") { Description = "Particle filter, e.g. \"pc1>0.5 & z2<0\": writes selected.star/.cs and selected_indices.txt." };
         var seed = new Option<int>("--seed") { Description = "Seed of k-means++.", DefaultValueFactory = _ => 1 };
         var device = new Option<string?>("--device") { Description = "auto | cpu | cuda." };
+        var shard = new Option<string?>("--shard") { Description = "i/N: encode only shard i (0-based) of N into OUT/shards/ (Slurm job arrays); then run --merge." };
+        var merge = new Option<bool>("--merge") { Description = "Put together the shards in OUT/shards/ and run the whole analysis on them." };
         var cmd = new Command("analyze", "Analyse a trained run: latent PCA, traversals, k-means, segments, plots, report.")
-        { run, epoch, outDir, pcs, steps, kmeans, all, z, volumes, select, seed, device };
+        { run, epoch, outDir, pcs, steps, kmeans, all, z, volumes, select, seed, device, shard, merge };
         cmd.SetAction(pr =>
         {
             var o = new AnalysisOptions
@@ -47,6 +50,26 @@ internal static class AnalyzeCommand
                 last = DateTime.UtcNow;
                 ctx.Out.WriteLine($"particles: {p.Done}/{p.Total}");
             });
+            // Under mpirun/srun every rank encodes its shard; rank 0 alone writes the analysis.
+            using var comm = Communicators.FromEnvironment();
+            if (pr.GetValue(shard) is { } spec)
+            {
+                var (i, count) = ShardedLatents.Parse(spec);
+                using var tr = TrainedRun.Open(o.RunDir, o.Epoch, o.Device);
+                var (file, start, n) = ShardedLatents.WriteShard(tr, o.OutDir, i, count, progress);
+                string what = n == 0 ? $"no particles (shards start at multiples of {ShardedLatents.Unit})" : $"particles {start}–{start + n - 1}";
+                ctx.Out.WriteLine($"shard {i}/{count}: {what} → {file}; when all shards are done: cryosphere analyze --run {o.RunDir} --out {o.OutDir} --merge");
+                return 0;
+            }
+            if (pr.GetValue(merge) || comm.Size > 1)
+            {
+                if (o.LatentsPath is not null) throw new InputException("--z decodes given latents; it does not combine with --merge or MPI shards");
+                if (!Directory.Exists(o.RunDir)) throw new InputException(o.RunDir, "run folder not found");
+                using var tr = TrainedRun.Open(o.RunDir, o.Epoch, o.Device, needImages: comm.Size > 1);
+                float[] latents = comm.Size > 1 ? ShardedLatents.Gather(tr, comm, progress) : ShardedLatents.Merge(o.OutDir, tr.ParticleCount, tr.LatentDim);
+                if (comm.Rank != 0) return 0;
+                o = o with { ParticleLatents = latents };
+            }
             var r = Analyzer.Run(o, progress);
             var inv = CultureInfo.InvariantCulture;
             ctx.Out.WriteLine($"analysed {r.Particles} particles (latent dimension {r.LatentDim}, {r.Segments} segments) into {r.OutDir}");

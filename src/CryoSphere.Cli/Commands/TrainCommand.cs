@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CryoSphere.Distributed;
 using CryoSphere.Training;
 using Spectre.Console;
 
@@ -17,7 +18,7 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder." };
         var epochs = new Option<int?>("--epochs") { Description = "Most epochs (N_epochs); training stops earlier when the correlation plateaus." };
         var plateau = new Option<bool?>("--stop-on-plateau") { Description = "true (default): stop when the correlation plateaus; false: train exactly --epochs." };
-        var batch = new Option<int?>("--batch-size") { Description = "Images per batch." };
+        var batch = new Option<int?>("--batch-size") { Description = "Images per batch (per rank under mpirun/srun: each step sees batch × ranks)." };
         var segments = new Option<int?>("--segments") { Description = "Segments of a whole-protein segmentation (N_segm)." };
         var latent = new Option<int?>("--latent-dim") { Description = "Latent dimension." };
         var lr = new Option<double?>("--lr") { Description = "Learning rate of the networks." };
@@ -63,6 +64,10 @@ internal static class TrainCommand
                 return o;
             }
 
+            // Under mpirun/srun every rank runs this command; rank 0 alone talks (and writes the run folder).
+            using var comm = Communicators.FromEnvironment();
+            bool lead = comm.Rank == 0;
+
             // Warnings (values filled in by default, a checkpoint fallback) go to stderr as well as run.log.
             void Warn(string w) => ctx.Err.WriteLine("warning: " + w);
 
@@ -71,25 +76,32 @@ internal static class TrainCommand
             using var reg = signal.Register(() => ctx.Err.WriteLine("stopping after this batch; writing a checkpoint…"));
             TrainResult result;
             if (pr.GetValue(resume) is { } runDir)
-                result = WithProgress(ctx, p => Trainer.Resume(runDir, Apply, p, signal, Warn));
+            {
+                if (comm is MpiCommunicator m) m.StopHint = $"; the last epoch checkpoint in {Path.GetFullPath(runDir)} is intact: cryosphere train --resume {Path.GetFullPath(runDir)}";
+                result = WithProgress(ctx, lead, comm.Size > 1, p => Trainer.Resume(runDir, Apply, p, signal, Warn, comm));
+            }
             else
             {
                 var ignored = new List<string>();
                 var o = pr.GetValue(config) is { } cfg ? TrainConfigReader.Read(cfg, ignored) : new TrainOptions();
                 foreach (var key in ignored) ctx.Err.WriteLine($"note: config key '{key}' has no meaning here and is ignored");
                 o = Apply(o);
-                result = WithProgress(ctx, p => Trainer.Run(o, p, signal, Warn));
+                if (comm is MpiCommunicator m && o.OutDir is { } od)
+                    m.StopHint = $"; the last epoch checkpoint in {Path.GetFullPath(od)} is intact: cryosphere train --resume {Path.GetFullPath(od)}";
+                result = WithProgress(ctx, lead, comm.Size > 1, p => Trainer.Run(o, p, signal, Warn, comm));
             }
-            ctx.Out.WriteLine(result.Interrupted
+            if (lead) ctx.Out.WriteLine(result.Interrupted
                 ? $"interrupted after {result.EpochsDone} epoch(s); continue with: cryosphere train --resume {result.RunDir}"
                 : $"trained {result.EpochsDone} epochs; run folder {result.RunDir}");
             return result.Interrupted ? 130 : 0;
         }
     }
 
-    private static TrainResult WithProgress(CliContext ctx, Func<IProgress<TrainProgress>, TrainResult> run)
+    private static TrainResult WithProgress(CliContext ctx, bool lead, bool distributed, Func<IProgress<TrainProgress>, TrainResult> run)
     {
-        if (ctx.Interactive)
+        if (!lead) return run(new SyncProgress<TrainProgress>(_ => { }));
+        // mpirun hands ranks a pseudo-terminal, but its output ends in a job log: plain lines, no bars.
+        if (ctx.Interactive && !distributed)
         {
             TrainResult r = null!;
             AnsiConsole.Progress()

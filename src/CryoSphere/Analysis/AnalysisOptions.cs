@@ -25,6 +25,8 @@ public sealed record AnalysisOptions
     /// <summary>Particle filter, e.g. <c>pc1&gt;0.5 &amp; z2&lt;0</c>.</summary>
     public string? Select { get; init; }
     public string? Device { get; init; }
+    /// <summary>Every particle's latent means, already computed by shards (<see cref="ShardedLatents"/>); null: encode here.</summary>
+    public float[]? ParticleLatents { get; init; }
 }
 
 /// <summary>What <c>cryosphere analyze</c> produced.</summary>

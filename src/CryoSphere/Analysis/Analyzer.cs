@@ -24,10 +24,12 @@ public static class Analyzer
         if (!Directory.Exists(o.RunDir)) throw new InputException(o.RunDir, "run folder not found");
         if (o.LatentsPath is { } lp && !File.Exists(lp)) throw new InputException(lp, "latents file not found");
 
-        using var run = TrainedRun.Open(o.RunDir, o.Epoch, o.Device, needImages: o.LatentsPath is null);
+        using var run = TrainedRun.Open(o.RunDir, o.Epoch, o.Device, needImages: o.LatentsPath is null && o.ParticleLatents is null);
         int l = run.LatentDim;
+        if (o.ParticleLatents is { } pl && pl.Length != (long)run.ParticleCount * l)
+            throw new ArgumentException($"{pl.Length} precomputed latent values for {run.ParticleCount} particles × {l}");
         var filter = o.Select is { } sel ? ParticleFilter.Parse(sel, l) : null;
-        var (z, n) = o.LatentsPath is { } path ? ReadLatents(path, l) : (run.LatentMeans(progress: progress), run.ParticleCount);
+        var (z, n) = o.LatentsPath is { } path ? ReadLatents(path, l) : (o.ParticleLatents ?? run.LatentMeans(progress: progress), run.ParticleCount);
         if (n < 2) throw new InputException("analysis needs at least 2 latents");
         Directory.CreateDirectory(o.OutDir);
         var notes = new List<string>();

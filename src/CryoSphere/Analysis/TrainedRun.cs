@@ -58,15 +58,18 @@ public sealed class TrainedRun : IDisposable
     public int LatentDim => Options.LatentDimension;
     public int ParticleCount => Setup.Particles.Count;
 
-    /// <summary>Latent means μ of every particle in file order, (n × L) row-major.</summary>
-    public float[] LatentMeans(int batchSize = 256, IProgress<(int Done, int Total)>? progress = null)
+    /// <summary>
+    /// Latent means μ of every particle in file order, (n × L) row-major; with <paramref name="subset"/> (ascending
+    /// particle indices) only those rows are filled, in batches taken along the subset.
+    /// </summary>
+    public float[] LatentMeans(int batchSize = 256, IProgress<(int Done, int Total)>? progress = null, int[]? subset = null)
     {
-        int n = Setup.Particles.Count, l = LatentDim;
-        var z = new float[n * l];
+        int n = subset?.Length ?? Setup.Particles.Count, l = LatentDim;
+        var z = new float[Setup.Particles.Count * l];
         using var noGrad = no_grad();
         var stats = new PixelStatistics(Meta.ImageMean, Meta.ImageStd, 0);
         var objective = new BatchObjective(Setup, Vae, stats);
-        var loader = new BatchLoader(Setup.Particles, batchSize, 0);
+        var loader = new BatchLoader(Setup.Particles, batchSize, 0, subset);
         int done = 0;
         foreach (var hb in loader.Epoch(0, shuffle: false))
         {

@@ -34,8 +34,13 @@ public sealed class BatchLoader
     private readonly int _seed;
     private readonly int _prefetch;
     private readonly ConcurrentBag<HostBatch> _pool = [];
+    private readonly RankSlice _slice;
 
-    public BatchLoader(ParticleDataset data, int batchSize, int seed, int[]? subset = null, int prefetch = 3)
+    /// <summary>
+    /// <paramref name="batchSize"/> counts the images of the whole job's batch (per-rank batch × ranks under data
+    /// parallelism); <paramref name="slice"/> says which part of every batch this process reads (null: all of it).
+    /// </summary>
+    public BatchLoader(ParticleDataset data, int batchSize, int seed, int[]? subset = null, int prefetch = 3, RankSlice? slice = null)
     {
         if (batchSize < 1) throw new InputException($"batch size must be at least 1 (got {batchSize})");
         _data = data;
@@ -43,10 +48,15 @@ public sealed class BatchLoader
         _batch = batchSize;
         _seed = seed;
         _prefetch = Math.Max(1, prefetch);
+        _slice = slice ?? RankSlice.Whole;
+        if (_batch % _slice.Ranks != 0) throw new ArgumentException("the global batch must be a multiple of the ranks");
     }
 
+    /// <summary>Particles visited per epoch: all of them, or the largest multiple of the ranks (see <see cref="RankSlice"/>).</summary>
+    private int Visited => _subset.Length - _subset.Length % _slice.Ranks;
+
     /// <summary>Number of batches per epoch (the last partial batch is kept).</summary>
-    public int BatchesPerEpoch => (_subset.Length + _batch - 1) / _batch;
+    public int BatchesPerEpoch => (Visited + _batch - 1) / _batch;
 
     public int ParticleCount => _subset.Length;
 
@@ -78,8 +88,7 @@ public sealed class BatchLoader
                 for (int b = skipBatches; b < nb && !stop.IsCancellationRequested; b++)
                 {
                     var hb = Rent(pixels);
-                    int start = b * _batch;
-                    int count = Math.Min(_batch, order.Length - start);
+                    var (start, count) = _slice.Of(b * _batch, Math.Min(_batch, Visited - b * _batch));
                     hb.Count = count;
                     for (int j = 0; j < count; j++)
                     {
@@ -113,6 +122,6 @@ public sealed class BatchLoader
     private HostBatch Rent(int pixels)
     {
         if (_pool.TryTake(out var hb)) return hb;
-        return new HostBatch(_batch, pixels, b => _pool.Add(b));
+        return new HostBatch(_batch / _slice.Ranks, pixels, b => _pool.Add(b));
     }
 }

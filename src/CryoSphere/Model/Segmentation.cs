@@ -72,10 +72,10 @@ public sealed class Segmentation : nn.Module
     /// B reparameterised samples of the memberships: G (B, R, K_total). A <paramref name="generator"/>
     /// must live on the module's device; null uses torch's global generator.
     /// </summary>
-    public Tensor Sample(int batch, Generator? generator = null)
+    public Tensor Sample(int batch, Generator? generator = null, NoiseRows? rows = null)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch));
-        return Assemble(i => posteriors[i].Sample(batch, generator));
+        return Assemble(i => posteriors[i].Sample(batch, generator, rows));
     }
 
     /// <summary>Memberships from the posterior means (deterministic, for analysis): (R, K_total).</summary>

@@ -64,11 +64,11 @@ public sealed class SegmentationPosterior : nn.Module
     /// <summary>
     /// B reparameterised draws: means μ (B, K), widths σ = ELU(·)+1 (B, K) and logits α (B, K).
     /// </summary>
-    public (Tensor Mu, Tensor Sigma, Tensor Alpha) Sample(int batch, Generator? generator)
+    public (Tensor Mu, Tensor Sigma, Tensor Alpha) Sample(int batch, Generator? generator, NoiseRows? rows = null)
     {
         Tensor Draw(Tensor nu, Tensor rho)
         {
-            Tensor eps = torch.randn(new long[] { batch, Segments }, dtype: nu.dtype, device: nu.device, generator: generator);
+            Tensor eps = LatentSampler.Randn([batch, Segments], nu.dtype, nu.device, generator, rows);
             return nu.unsqueeze(0) + Std(rho).unsqueeze(0) * eps;
         }
         Tensor mu = Draw(mean_nu, mean_rho) * Scale;

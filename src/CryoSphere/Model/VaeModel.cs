@@ -66,11 +66,12 @@ public sealed class VaeModel : nn.Module
     /// <param name="baseCoords">Base coordinates (R, 3), Å, box-centred.</param>
     /// <param name="indices">Particle indices (B); needed only when not amortised.</param>
     /// <param name="generator">Source of the latent and segmentation noise (null: torch's global one).</param>
-    public VaeOutput Forward(Tensor images, Tensor baseCoords, Tensor? indices = null, Generator? generator = null)
+    /// <param name="rows">This rank's rows of the global batch's noise (data-parallel training); null: one process.</param>
+    public VaeOutput Forward(Tensor images, Tensor baseCoords, Tensor? indices = null, Generator? generator = null, NoiseRows? rows = null)
     {
         var (mu, sigma) = Encode(images, indices);
-        Tensor z = LatentSampler.Sample(mu, sigma, generator);
-        Tensor g = segmentation.Sample((int)z.shape[0], generator);
+        Tensor z = LatentSampler.Sample(mu, sigma, generator, rows);
+        Tensor g = segmentation.Sample((int)z.shape[0], generator, rows);
         var (axes, angles, t) = Motion(z);
         Tensor coords = Deformation.Apply(baseCoords, g, axes, angles, t);
         return new VaeOutput(mu, sigma, z, g, axes, angles, t, coords);

@@ -113,8 +113,8 @@ public sealed class BatchObjective
     private Tensor Predict(Tensor coords, Tensor rotations, Tensor? ctfFft, Tensor shifts) =>
         ImageFormation.ApplyFft(GaussianRenderer.RotateAndProject(coords, rotations, setup.Amplitudes, setup.Options.SigmaGmm, setup.Grid), ctfFft, shifts, setup.Grid);
 
-    /// <summary>Computes the weighted loss of a prepared batch.</summary>
-    public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen)
+    /// <summary>Computes the weighted loss of a prepared batch (<paramref name="rows"/>: see <see cref="NoiseRows"/>).</summary>
+    public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen, NoiseRows? rows = null)
     {
         var o = setup.Options;
         var grid = setup.Grid;
@@ -122,7 +122,7 @@ public sealed class BatchObjective
         Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, grid, images.dtype);
         var (encIn, target) = Inputs(images, shifts, ctfFft, target: true);
 
-        var outp = model.Forward(encIn, setup.BaseCoords, indices, gen);
+        var outp = model.Forward(encIn, setup.BaseCoords, indices, gen, rows);
         Tensor pred = Predict(outp.Coords, rotations, ctfFft, shifts);
         var (corr, _) = Losses.Correlation(pred, target, setup.LossMask);
 

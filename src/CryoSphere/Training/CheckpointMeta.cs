@@ -22,5 +22,7 @@ public sealed record CheckpointMeta
     public Dictionary<string, double> PartialSums { get; init; } = [];
     public long PartialImages { get; init; }
     public int SkippedSteps { get; init; }
+    /// <summary>Data-parallel ranks that wrote it (0 in older checkpoints: one); a mid-epoch position counts batches of <see cref="BatchSize"/> × ranks.</summary>
+    public int Ranks { get; init; }
     public double ElapsedSeconds { get; init; }
 }

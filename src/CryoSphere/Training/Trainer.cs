@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CryoSphere.Data;
+using CryoSphere.Distributed;
 using CryoSphere.Imaging;
 using CryoSphere.IO;
 using CryoSphere.Model;
@@ -21,15 +22,20 @@ public static class Trainer
 {
     private const int MaxConsecutiveBadSteps = 5;
 
-    /// <summary>Starts a new run in <see cref="TrainOptions.OutDir"/>; <paramref name="warn"/> hears every warning also written to run.log.</summary>
-    public static TrainResult Run(TrainOptions options, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, Action<string>? warn = null) =>
-        LoggingBugs(options.OutDir, () => RunCore(options, resume: false, [], progress, ct, warn));
+    /// <summary>
+    /// Starts a new run in <see cref="TrainOptions.OutDir"/>; <paramref name="warn"/> hears every warning also written to run.log.
+    /// Under <paramref name="comm"/> with several ranks, each trains on its slice of every batch and only rank 0 writes.
+    /// </summary>
+    public static TrainResult Run(TrainOptions options, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, Action<string>? warn = null, ICommunicator? comm = null) =>
+        LoggingBugs(Lead(comm) ? options.OutDir : null, () => RunCore(options, resume: false, [], progress, ct, warn, comm ?? SingleProcess.Instance));
+
+    private static bool Lead(ICommunicator? comm) => comm is null || comm.Rank == 0;
 
     /// <summary>
     /// Continues the run in <paramref name="runDir"/>; <paramref name="overrides"/> may change how long and where it
     /// runs (epochs, threads, device), not what it computes (see <see cref="ResumeSettings"/>).
     /// </summary>
-    public static TrainResult Resume(string runDir, Func<TrainOptions, TrainOptions>? overrides = null, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, Action<string>? warn = null)
+    public static TrainResult Resume(string runDir, Func<TrainOptions, TrainOptions>? overrides = null, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, Action<string>? warn = null, ICommunicator? comm = null)
     {
         var folder = new RunFolder(runDir);
         if (File.Exists(folder.Root)) throw new InputException(runDir, "is a file, not a training run folder");
@@ -37,7 +43,7 @@ public static class Trainer
         var recorded = TrainConfigReader.Read(folder.Config) with { OutDir = folder.Root };
         var o = overrides is null ? recorded : overrides(recorded) with { OutDir = folder.Root };
         var changes = ResumeSettings.Check(folder.Root, recorded, o);
-        return LoggingBugs(folder.Root, () => RunCore(o, resume: true, changes, progress, ct, warn));
+        return LoggingBugs(Lead(comm) ? folder.Root : null, () => RunCore(o, resume: true, changes, progress, ct, warn, comm ?? SingleProcess.Instance));
     }
 
     /// <summary>
@@ -68,8 +74,10 @@ public static class Trainer
         }
     }
 
-    private static TrainResult RunCore(TrainOptions o, bool resume, IReadOnlyList<string> changes, IProgress<TrainProgress>? progress, CancellationToken ct, Action<string>? warn)
+    private static TrainResult RunCore(TrainOptions o, bool resume, IReadOnlyList<string> changes, IProgress<TrainProgress>? progress, CancellationToken ct, Action<string>? warn, ICommunicator comm)
     {
+        // Rank 0 alone writes the run folder (config, run.log, metrics, checkpoints, the lock); the others compute.
+        bool lead = comm.Rank == 0;
         if (o.OutDir is null) throw new InputException("no output folder: give --out");
         if (File.Exists(o.OutDir)) throw new InputException(o.OutDir, "--out names an existing file; give a folder for the run");
         if (o.Epochs < 1) throw new InputException($"epochs must be at least 1 (got {o.Epochs})");
@@ -80,11 +88,11 @@ public static class Trainer
         if (o.NImages is < 1) throw new InputException($"--n-images / N_images must be at least 1 (got {o.NImages})");
         if (o.Threads < 0) throw new InputException($"--threads must be 0 (all cores) or more (got {o.Threads})");
         if (o.LatentDimension < 1) throw new InputException($"latent dimension must be at least 1 (got {o.LatentDimension})");
-        int seed = o.Seed ?? Random.Shared.Next(1, int.MaxValue);
+        int seed = o.Seed ?? DataParallel.AgreedSeed(comm, Random.Shared.Next(1, int.MaxValue));
         o = o with { Seed = seed };
         var folder = new RunFolder(o.OutDir);
         // Refuse early (before the data are opened) when another live process trains into this folder.
-        if (RunLock.Holder(folder) is { } holder)
+        if (lead && RunLock.Holder(folder) is { } holder)
             throw new RunFailedException($"{folder.Root} is in use by another training run ({holder}); wait for it or choose another --out");
         IReadOnlyList<string> candidates = [];
         if (resume)
@@ -98,22 +106,28 @@ public static class Trainer
 
         TorchRuntime.SetThreads(o.Threads);
         using var setup = TrainingSetup.Create(o);
-        folder.Create();
+        if (lead) folder.Create();
+        void Log(string line)
+        {
+            if (lead) folder.AppendLog(line);
+        }
         void Warn(string w)
         {
+            if (!lead) return;
             folder.AppendLog("warning: " + w);
             warn?.Invoke(w);
         }
-        using var runLock = RunLock.Acquire(folder, Warn);
-        if (folder.CleanTemporaries() is var cleaned and > 0) folder.AppendLog($"removed {cleaned} temporary file(s) left by an earlier, killed run");
+        using var runLock = lead ? RunLock.Acquire(folder, Warn) : null;
+        if (lead && folder.CleanTemporaries() is var cleaned and > 0) Log($"removed {cleaned} temporary file(s) left by an earlier, killed run");
+        if (comm.Size > 1) Log($"data parallel: {comm.Description}; batch {o.BatchSize} per rank, {o.BatchSize * comm.Size} per step");
         if (!resume)
         {
             // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
             var written = o with { EncoderNpix = setup.EncoderSide };
-            WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));
-            folder.AppendLog($"new run: {setup.Particles.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
+            if (lead) WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));
+            Log($"new run: {setup.Particles.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
         }
-        foreach (var c in changes) folder.AppendLog("resume changes " + c);
+        foreach (var c in changes) Log("resume changes " + c);
         foreach (var w in setup.Particles.Table.Warnings) Warn(w);
 
         torch.manual_seed(seed);
@@ -127,19 +141,23 @@ public static class Trainer
         if (resume)
         {
             (checkpoint, meta) = CheckpointFallback.LoadNewestIntact(folder, candidates, model, optimizer, gen, Warn);
-            folder.AppendLog($"resuming from {Path.GetFileName(checkpoint)}");
+            Log($"resuming from {Path.GetFileName(checkpoint)}");
             CheckpointFallback.CheckRecorded(folder, meta, o, setup.Subset.Length);
+            if (DistributedResume.Check(folder, meta, comm.Size) is { } note) Log(note);
         }
         else
         {
             if (o.ResumeModel is { } rm) Checkpoint.Load(rm, model);
             var stats = setup.EstimateImageStatistics(seed);
-            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, PixelSize = setup.Grid.Apix };
-            folder.AppendLog($"image statistics (after downsampling): mean {stats.Mean:G4}, sd {stats.Std:G4}");
+            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Ranks = comm.Size, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, PixelSize = setup.Grid.Apix };
+            Log($"image statistics (after downsampling): mean {stats.Mean:G4}, sd {stats.Std:G4}");
         }
+        // Rank 0's weights, Adam state and generator on every rank: the replicas start, and so stay, identical.
+        DataParallel.ShareState(comm, model, optimizer, gen);
+        meta = meta with { Ranks = comm.Size };
         var pixelStats = new PixelStatistics(meta.ImageMean, meta.ImageStd, 0);
         var objective = new BatchObjective(setup, model, pixelStats);
-        var loader = new BatchLoader(setup.Particles, o.BatchSize, seed, setup.Subset);
+        var loader = new BatchLoader(setup.Particles, o.BatchSize * comm.Size, seed, setup.Subset, slice: new RankSlice(comm.Rank, comm.Size));
         var metrics = new MetricsLog(folder.Metrics);
         metrics.TruncateFrom(meta.Epoch + 1);
         int nb = loader.BatchesPerEpoch;
@@ -150,9 +168,10 @@ public static class Trainer
         var allParams = model.parameters().ToArray();
         string? lastCheckpoint = checkpoint;
         long imagesThisSession = 0;
+        var reduceClock = new Stopwatch();   // time in the gradient all-reduce this epoch (data parallel only)
 
-        bool converged = budget.Converged(CorrelationHistory(metrics));
-        if (converged) folder.AppendLog($"already converged after epoch {meta.Epoch}: nothing to do (stop_on_plateau: false to train on)");
+        bool converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics)));
+        if (converged) Log($"already converged after epoch {meta.Epoch}: nothing to do (stop_on_plateau: false to train on)");
         for (int epoch = meta.Epoch; epoch < o.Epochs && !converged; epoch++)
         {
             double decay = Math.Pow(o.SchedulerDecay, o.SchedulerMilestones.Count(m => m <= epoch));
@@ -168,16 +187,16 @@ public static class Trainer
             foreach (var hb in loader.Epoch(epoch, shuffle: true, skipBatches: startBatch))
             {
                 using var _ = hb;
-                if (ct.IsCancellationRequested)
+                if (DataParallel.Any(comm, ct.IsCancellationRequested))
                 {
                     var m = Meta(meta, epoch, b, sums, images, skipped, elapsedBefore + clock.Elapsed.TotalSeconds);
                     string p = Path.Combine(folder.Checkpoints, $"interrupted_epoch_{epoch + 1:D4}_batch_{b:D5}.ckpt");
-                    WriteOrFail(folder, lastCheckpoint, () =>
+                    if (lead) WriteOrFail(folder, lastCheckpoint, () =>
                     {
                         Checkpoint.Save(p, m, model, optimizer, gen);
                         folder.SetLatest(p);
                     });
-                    folder.AppendLog($"interrupted in epoch {epoch + 1} before batch {b + 1}/{nb}: checkpoint {Path.GetFileName(p)}");
+                    Log($"interrupted in epoch {epoch + 1} before batch {b + 1}/{nb}: checkpoint {Path.GetFileName(p)}");
                     return new TrainResult(folder.Root, epoch, true, metrics.Rows);
                 }
                 var w = LossWeights.At(budget, setup.Grid.N, epoch, (double)b / nb);
@@ -186,13 +205,17 @@ public static class Trainer
                 {
                     var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
                     using var ctfScope = ctf;
-                    var loss = objective.Compute(imgs, rot, sh, ctf, idx, w, gen);
+                    var rows = comm.Size == 1 ? null : new NoiseRows(comm.Rank * hb.Count, hb.Count * comm.Size);
+                    var loss = objective.Compute(imgs, rot, sh, ctf, idx, w, gen, rows);
                     if (TrainerFaults.NonFiniteLossAt?.Invoke(epoch, b) == true)
                     {
                         loss.Terms["corr"] = loss.Terms["corr"] * double.NaN;
                         loss = loss with { Total = loss.Total * double.NaN };
                     }
                     double total = loss.Total.ToDouble();
+                    // Under data parallelism: the loss and its terms over the global batch, so every rank decides alike.
+                    double[]? globalTerms = null;
+                    if (comm.Size > 1) (total, globalTerms) = GlobalMeans(comm, total, loss);
                     string? bad = null;
                     if (!double.IsFinite(total))
                         bad = "loss terms not finite: " + string.Join(", ", loss.Terms.Where(kv => !double.IsFinite(kv.Value.ToDouble())).Select(kv => kv.Key));
@@ -200,6 +223,9 @@ public static class Trainer
                     {
                         optimizer.zero_grad();
                         loss.Total.backward();
+                        reduceClock.Start();
+                        DataParallel.AverageGradients(comm, allParams);
+                        reduceClock.Stop();
                         if (!double.IsFinite(GradSquaredNorm(allParams))) bad = "gradient not finite";
                         else optimizer.step();
                     }
@@ -207,31 +233,31 @@ public static class Trainer
                     {
                         skipped++;
                         consecutiveBad++;
-                        folder.AppendLog($"epoch {epoch + 1} batch {b + 1}: step skipped ({bad})");
+                        Log($"epoch {epoch + 1} batch {b + 1}: step skipped ({bad})");
                         optimizer.zero_grad();
                         if (consecutiveBad >= MaxConsecutiveBadSteps)
                         {
                             if (lastCheckpoint is null)
                                 throw new RunFailedException($"training diverged at the start ({bad}); check the images and poses of {o.ParticlesPath}, or lower the learning rate");
                             Checkpoint.Load(lastCheckpoint, model, optimizer);
-                            folder.AppendLog($"{consecutiveBad} bad steps in a row: restored {Path.GetFileName(lastCheckpoint)}");
+                            Log($"{consecutiveBad} bad steps in a row: restored {Path.GetFileName(lastCheckpoint)}");
                             consecutiveBad = 0;
                         }
                     }
                     else
                     {
                         consecutiveBad = 0;
-                        int n = hb.Count;
+                        int n = hb.Count * comm.Size;
                         Acc(sums, "loss", total * n);
                         // All terms in one read (one device → host transfer per step, not one per term).
                         var names = loss.Terms.Keys.ToArray();
-                        var values = stack(names.Select(k => loss.Terms[k].detach().to_type(ScalarType.Float64)).ToArray()).cpu().data<double>().ToArray();
+                        var values = globalTerms ?? stack(names.Select(k => loss.Terms[k].detach().to_type(ScalarType.Float64)).ToArray()).cpu().data<double>().ToArray();
                         for (int i = 0; i < names.Length; i++) Acc(sums, names[i], values[i] * n);
                         images += n;
                     }
                 }
-                epochImages += hb.Count;
-                imagesThisSession += hb.Count;
+                epochImages += hb.Count * comm.Size;
+                imagesThisSession += hb.Count * comm.Size;
                 b++;
                 double ips = imagesThisSession / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
                 int plannedEpochs = budget.PlannedEpochs(epoch + 1);
@@ -260,7 +286,7 @@ public static class Trainer
             row["images_per_s"] = epochImages / Math.Max(secs, 1e-9);
             row["rss_mb"] = ProcessMemory.RssMiB();
             string ckpt = folder.EpochCheckpoint(epoch + 1);
-            WriteOrFail(folder, lastCheckpoint, () =>
+            if (lead) WriteOrFail(folder, lastCheckpoint, () =>
             {
                 metrics.Append(row);
                 Checkpoint.Save(ckpt, Meta(meta, epoch + 1, 0, [], 0, skipped, elapsedBefore + clock.Elapsed.TotalSeconds), model, optimizer, gen);
@@ -269,14 +295,24 @@ public static class Trainer
                 folder.Prune(o.KeepCheckpoints);
             });
             lastCheckpoint = ckpt;
-            converged = budget.Converged(CorrelationHistory(metrics));
-            folder.AppendLog($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
-            if (converged) folder.AppendLog($"correlation plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6)");
+            converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics)));
+            Log($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
+            if (comm.Size > 1) Log(DataParallel.ReduceReport(allParams, reduceClock.Elapsed, nb - startBatch));
+            reduceClock.Reset();
+            if (converged) Log($"correlation plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6)");
             progress?.Report(new TrainProgress(epoch + 1, converged ? epoch + 1 : budget.PlannedEpochs(epoch + 2), nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,
                 null, true, $"epoch {epoch + 1}: loss {row["loss"]:F5}, corr {row["corr"]:F4}"));
         }
-        folder.AppendLog("training finished");
+        Log("training finished");
         return new TrainResult(folder.Root, metrics.Rows.Count, false, metrics.Rows);
+    }
+
+    /// <summary>The batch's loss and terms (in key order) averaged over the ranks' equal slices: the global batch's means.</summary>
+    private static (double Total, double[] Terms) GlobalMeans(ICommunicator comm, double total, BatchLoss loss)
+    {
+        var local = stack(loss.Terms.Keys.Select(k => loss.Terms[k].detach().to_type(ScalarType.Float64)).ToArray()).cpu().data<double>().ToArray();
+        var all = DataParallel.Average(comm, [total, .. local]);
+        return (all[0], all[1..]);
     }
 
     private static List<double> CorrelationHistory(MetricsLog metrics) => metrics.Rows.Select(r => r["corr"]).ToList();

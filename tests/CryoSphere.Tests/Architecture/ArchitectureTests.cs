@@ -17,9 +17,11 @@ public class ArchitectureTests
         ["CryoSphere.Geometry"],                         // Rotations (doubles and tensors)
         ["CryoSphere.Data", "CryoSphere.Imaging"],       // particle datasets, loader | projection, CTF, Fourier, masks
         ["CryoSphere.Model"],                            // encoder, decoder, segmentation, deformation, losses
+        ["CryoSphere.Distributed"],                      // communicators (MPI), data-parallel gradient averaging
         ["CryoSphere.Training"],                         // options, trainer, checkpoints
         ["CryoSphere.Simulation", "CryoSphere.Analysis"], // known-answer data; reading a trained run
         ["CryoSphere.Workflows"],                        // several of the above in sequence (demo, backprojection, fit)
+        ["CryoSphere.View"],                             // the `view` dashboard's server (its own assembly)
         ["CryoSphere.Cli"],                              // parsing and printing
     ];
 

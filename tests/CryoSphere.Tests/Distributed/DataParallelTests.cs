@@ -1,0 +1,146 @@
+using System.Globalization;
+using CryoSphere.Analysis;
+using CryoSphere.Tests.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CryoSphere.Tests.Distributed;
+
+/// <summary>
+/// Two Open MPI ranks against one process: the same global batch and seed must give the same weights and
+/// metrics (the gradient average, the batch slices and the noise rows are what is checked), a resume may change
+/// the number of ranks, and a rank that dies or hangs stops the job with one line, leaving a loadable checkpoint.
+/// </summary>
+[Collection("torch-threads")]
+public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+    private const string Networks = "encoder:\n  hidden_dimensions: [64, 32]\ndecoder:\n  hidden_dimensions: [64]\nseed: 7\nthreads: 1\nkeep_checkpoints: 0\n";
+
+    private string[] TrainArgs(string dir, string run, int batch, int epochs)
+    {
+        string config = Path.Combine(dir, "networks.yaml");
+        File.WriteAllText(config, Networks);
+        return ["train", "--config", config, "--structure", Path.Combine(data.Dir, "base.pdb"), "--particles", Path.Combine(data.Dir, "particles.star"),
+            "--out", run, "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--stop-on-plateau", "false", "--batch-size", batch.ToString(CultureInfo.InvariantCulture)];
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void TwoRanksOfHalfTheBatchEqualOneRankAfterTwoEpochs()
+    {
+        string dir = TestData.TempDir("mpi-eq");
+        string one = Path.Combine(dir, "one"), two = Path.Combine(dir, "two");
+        var r1 = CliRunner.Run(TrainArgs(dir, one, 32, 2));
+        Assert.True(r1.ExitCode == 0, r1.Err);
+        var r2 = MpiRun.Run(2, TrainArgs(dir, two, 16, 2), Limit);
+        Assert.True(r2.ExitCode == 0, r2.Err + r2.Out);
+        Assert.Contains("2 ranks; batch 16 per rank, 32 per step", File.ReadAllText(Path.Combine(two, "run.log")));
+
+        using (var a = TrainedRun.Open(one, 2, needImages: false))
+        using (var b = TrainedRun.Open(two, 2, needImages: false))
+        {
+            var pa = a.Vae.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            int compared = 0;
+            foreach (var (name, pb) in b.Vae.named_parameters())
+            {
+                double norm = pa[name].norm().ToDouble(), diff = (pa[name] - pb).norm().ToDouble();
+                Assert.True(diff <= 1e-5 * Math.Max(norm, 1e-12), $"{name}: ‖Δ‖ {diff:G3} vs ‖w‖ {norm:G3}");
+                compared++;
+            }
+            Assert.Equal(pa.Count, compared);
+            // The weights moved (two epochs of Adam), so equality is not two untouched initialisations.
+            Assert.NotEqual(0, a.Meta.Epoch);
+        }
+        var m1 = MetricsRows(one);
+        var m2 = MetricsRows(two);
+        Assert.Equal(2, m1.Count);
+        Assert.Equal(m1.Count, m2.Count);
+        for (int e = 0; e < m1.Count; e++)
+            foreach (var k in new[] { "loss", "corr", "kl_latent", "kl_seg_mean", "kl_seg_std", "kl_seg_prop", "continuity", "clash", "l2" })
+                Assert.True(Math.Abs(m1[e][k] - m2[e][k]) <= 1e-6 * Math.Max(1, Math.Abs(m1[e][k])), $"epoch {e + 1} {k}: {m1[e][k]} vs {m2[e][k]}");
+
+        // Resuming with another number of ranks: one process continues the two-rank run from its epoch checkpoint.
+        var r3 = CliRunner.Run("train", "--resume", two, "--epochs", "3");
+        Assert.True(r3.ExitCode == 0, r3.Err);
+        Assert.Contains("ranks changed from 2 to 1", File.ReadAllText(Path.Combine(two, "run.log")));
+        Assert.Equal(3, MetricsRows(two).Count);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void NonAmortisedLatentsMatchToo()
+    {
+        // Per-image latents: each rank's gradient touches only its particles' rows; the average is one process's.
+        string dir = TestData.TempDir("mpi-eq-na");
+        string one = Path.Combine(dir, "one"), two = Path.Combine(dir, "two");
+        var a1 = TrainArgs(dir, one, 32, 1);
+        File.AppendAllText(Path.Combine(dir, "networks.yaml"), "amortized: false\n");
+        var r1 = CliRunner.Run(a1);
+        Assert.True(r1.ExitCode == 0, r1.Err);
+        var r2 = MpiRun.Run(2, [.. a1[..^8], "--out", two, "--epochs", "1", "--stop-on-plateau", "false", "--batch-size", "16"], Limit);
+        Assert.True(r2.ExitCode == 0, r2.Err + r2.Out);
+        using var a = TrainedRun.Open(one, 1, needImages: false);
+        using var b = TrainedRun.Open(two, 1, needImages: false);
+        Assert.NotNull(a.Vae.Latents);
+        var pa = a.Vae.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, pb) in b.Vae.named_parameters())
+            Assert.True((pa[name] - pb).norm().ToDouble() <= 1e-5 * Math.Max(pa[name].norm().ToDouble(), 1e-12), name);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task AKilledRankStopsTheJobWithOneLineAndTheCheckpointLoads()
+    {
+        string dir = TestData.TempDir("mpi-kill");
+        string run = Path.Combine(dir, "run");
+        string tag = Guid.NewGuid().ToString("N");
+        using var p = MpiRun.Start(2, TrainArgs(dir, run, 16, 300), new Dictionary<string, string> { ["CS_TEST_TAG"] = tag });
+        var err = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEndAsync();
+        // The pointer, written after the first checkpoint: from then on a kill leaves a run that resumes.
+        string first = Path.Combine(run, "checkpoints", "latest");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(first) && !p.HasExited && clock.Elapsed < Limit) Thread.Sleep(50);
+        if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
+        int pid = MpiRun.RankPid(tag, 1) ?? throw new InvalidOperationException("rank 1 not found");
+        System.Diagnostics.Process.GetProcessById(pid).Kill();   // SIGKILL, mid-epoch 2 or later
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the job did not stop within 60 s of a rank's death");
+        Assert.NotEqual(0, p.ExitCode);
+        string errText = await err, outText = await output;
+        var ours = errText.Split('\n').Where(l => l.StartsWith("cryosphere rank", StringComparison.Ordinal)).ToArray();
+        string line = Assert.Single(ours);
+        Assert.StartsWith("cryosphere rank 0/2: stopped:", line);
+        Assert.Contains("--resume " + run, line);
+        Assert.DoesNotContain("   at ", errText + outText);
+        using var loaded = TrainedRun.Open(run, needImages: false);
+        Assert.True(loaded.Meta.Epoch >= 1);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task AHungRankIsCutByTheCollectiveTimeout()
+    {
+        string dir = TestData.TempDir("mpi-hang");
+        string run = Path.Combine(dir, "run");
+        string tag = Guid.NewGuid().ToString("N");
+        using var p = MpiRun.Start(2, TrainArgs(dir, run, 16, 300), new Dictionary<string, string> { ["CS_TEST_TAG"] = tag, ["CRYOSPHERE_MPI_TIMEOUT"] = "8" });
+        var err = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        // The pointer, written after the first checkpoint: from then on a kill leaves a run that resumes.
+        string first = Path.Combine(run, "checkpoints", "latest");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(first) && !p.HasExited && clock.Elapsed < Limit) Thread.Sleep(50);
+        if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
+        int pid = MpiRun.RankPid(tag, 1) ?? throw new InvalidOperationException("rank 1 not found");
+        // SIGSTOP: the rank neither answers nor dies, as on a hung node; mpirun sees nothing wrong.
+        using (var stop = System.Diagnostics.Process.Start("kill", ["-STOP", pid.ToString(CultureInfo.InvariantCulture)])) stop.WaitForExit();
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the job did not stop within 60 s of a rank hanging");
+        Assert.NotEqual(0, p.ExitCode);
+        Assert.Contains((await err).Split('\n'), l => l.StartsWith("cryosphere rank 0/2: stopped: no answer from the other ranks", StringComparison.Ordinal));
+        using var loaded = TrainedRun.Open(run, needImages: false);
+        Assert.True(loaded.Meta.Epoch >= 1);
+    }
+
+    private static IReadOnlyList<Dictionary<string, double>> MetricsRows(string run) => new CryoSphere.Training.MetricsLog(Path.Combine(run, "metrics.csv")).Rows;
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace CryoSphere.Tests.Distributed;
+
+/// <summary>
+/// Starts the CLI under Open MPI's mpirun (installed by .ci/run; Debian's openmpi-bin). Root is allowed (CI runs as
+/// root) and ranks may outnumber cores (2 ranks share the 2-core machine with other jobs).
+/// </summary>
+public static class MpiRun
+{
+    public sealed record Result(int ExitCode, string Out, string Err);
+
+    public static Process Start(int ranks, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo("mpirun")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "--oversubscribe", "--bind-to", "none" }) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CryoSphere.Cli.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
+        psi.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        try { return Process.Start(psi)!; }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("mpirun not found: install Open MPI (apt-get install openmpi-bin libopenmpi-dev; .ci/run does)", e);
+        }
+    }
+
+    public static Result Run(int ranks, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? env = null)
+    {
+        using var p = Start(ranks, args, env);
+        var err = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"mpirun did not finish in {timeout.TotalSeconds} s");
+        }
+        return new Result(p.ExitCode, output.Result, err.Result);
+    }
+
+    /// <summary>Process ids of the ranks started by this test (found by a tag in their environment).</summary>
+    public static int? RankPid(string tag, int rank)
+    {
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            string env;
+            try { env = File.ReadAllText(Path.Combine(dir, "environ")); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            var vars = env.Split('\0');
+            if (vars.Contains("CS_TEST_TAG=" + tag) && vars.Contains($"OMPI_COMM_WORLD_RANK={rank}")) return pid;
+        }
+        return null;
+    }
+}
