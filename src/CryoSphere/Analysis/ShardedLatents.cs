@@ -86,6 +86,7 @@ public static partial class ShardedLatents
         // All-gather wants equal parts: each rank pads its rows to the largest shard, and the padding is dropped.
         var mine = new float[(long)most * l];
         Encode(run, start, n, progress).CopyTo(mine, 0);
+        using var guard = NativeCallGuard.Enter();
         using var t = tensor(mine, [most, l]);
         using var all = comm.AllGather(t);
         var host = all.data<float>().ToArray();

@@ -104,6 +104,7 @@ public sealed class BatchObjective
     /// </summary>
     public (Tensor Target, Tensor Prediction) TargetAndPrediction(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor coords)
     {
+        using var guard = NativeCallGuard.Enter(); // called from outside the library (the dashboard)
         Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, setup.Grid, images.dtype);
         var (_, target) = Inputs(images, shifts, ctfFft, target: true);
         return (target, Predict(coords, rotations, ctfFft, shifts));

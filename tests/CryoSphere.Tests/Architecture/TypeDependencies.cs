@@ -98,6 +98,11 @@ public static class TypeDependencies
                 foreach (var a in git.GenericArguments)
                     foreach (var x in Leaves(a, seen)) yield return x;
                 yield break;
+            case FunctionPointerType fp: // delegate* unmanaged<…>: its return and parameter types
+                foreach (var x in Leaves(fp.ReturnType, seen)) yield return x;
+                foreach (var p in fp.Parameters)
+                    foreach (var x in Leaves(p.ParameterType, seen)) yield return x;
+                yield break;
             case TypeSpecification spec: // array, pointer, by-ref, modifiers
                 foreach (var x in Leaves(spec.ElementType, seen)) yield return x;
                 yield break;
