@@ -16,6 +16,8 @@ internal static class Program
         new TrainBench(),
         new DeformationBench(),
         new LoaderBench(),
+        new BackprojectMemoryBench(),
+        new FitBench(),
     ];
 
     private static int Main(string[] args)
