@@ -32,7 +32,7 @@ public static class RigidFit
         /// <summary>Rotations tried in the global search (super-Fibonacci grid, turned by a seeded rotation).</summary>
         public int Rotations { get; init; } = 1500;
         /// <summary>Best global solutions (with rotations ≥ <see cref="CandidateSeparationDeg"/> apart) refined locally.</summary>
-        public int Candidates { get; init; } = 3;
+        public int Candidates { get; init; } = 6;
         public double CandidateSeparationDeg { get; init; } = 20;
         /// <summary>Refinement steps on the coarse level (each candidate) and on each finer level (the best one).</summary>
         public int RefineSteps { get; init; } = 40;
