@@ -17,6 +17,8 @@ internal static class Program
         new DeformationBench(),
         new LoaderBench(),
         new MpiScalingBench(),
+        new BackprojectMemoryBench(),
+        new FitBench(),
     ];
 
     private static int Main(string[] args)

@@ -16,11 +16,14 @@ internal static class BackprojectCommand
         var regulariser = new Option<double>("--regulariser") { Description = "Wiener-like constant: λ = this × mean Σ CTF² per voxel.", DefaultValueFactory = _ => 0.01 };
         var nearest = new Option<bool>("--nearest") { Description = "Nearest-voxel insertion instead of trilinear." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random half-set split.", DefaultValueFactory = _ => 1 };
+        // On the shared 2-core machine libtorch's default (all cores) took 304 s for 2,048 images, one thread 45 s for 4,096.
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0 = auto: 1 on ≤ 2 cores).", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string>("--out") { Description = "Output folder: half1.mrc, half2.mrc, map.mrc, fsc.csv, fsc.png.", Required = true };
         var cmd = new Command("backproject", "Reconstruct a map by direct Fourier backprojection (half-maps + FSC).")
-        { particles, datadir, first, downsample, regulariser, nearest, seed, outDir };
+        { particles, datadir, first, downsample, regulariser, nearest, seed, threads, outDir };
         cmd.SetAction(pr =>
         {
+            TorchRuntime.SetThreads(pr.GetValue(threads));
             var o = new BackprojectOptions
             {
                 Particles = pr.GetValue(particles)!, DataDir = pr.GetValue(datadir), First = pr.GetValue(first),

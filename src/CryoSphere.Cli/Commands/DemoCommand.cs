@@ -33,7 +33,7 @@ internal static class DemoCommand
                     ctx.Out.WriteLine($"  epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches}: loss {p.Loss:F4}, {p.ImagesPerSecond:F0} images/s");
                 }
             });
-            var r = Demo.Run(o, s => ctx.Out.WriteLine($"[{++stageNo}/4 {(DateTime.UtcNow - start).TotalSeconds:F0} s] {s}"), progress);
+            var r = Demo.Run(o, s => ctx.Out.WriteLine($"[{++stageNo}/5 {(DateTime.UtcNow - start).TotalSeconds:F0} s] {s}"), progress);
             var inv = CultureInfo.InvariantCulture;
             ctx.Out.WriteLine();
             ctx.Out.WriteLine("  measure                                   value      pass mark");
@@ -43,6 +43,8 @@ internal static class DemoCommand
             ctx.Out.WriteLine($"  residues in correctly labelled segments   {r.SegmentationAccuracy?.ToString("0.000", inv),-10} ≥ {r.MinSegmentationAccuracy.ToString("0.00", inv)}");
             ctx.Out.WriteLine($"  segments found (moving domains)           {r.SegmentsFound} ({r.SegmentsMoving})");
             ctx.Out.WriteLine($"  FSC to truth at 0.5 / 0.143               {r.Fsc05.ToString("0.0", inv)} / {r.Fsc0143.ToString("0.0", inv)} Å");
+            if (r.Fit is { } f)
+                ctx.Out.WriteLine($"  frame recovery: fitted base to true frame {f.RmsdAfter.ToString("0.00", inv) + " Å",-10} (start {f.RmsdBefore.ToString("0.0", inv)} Å; {f.Seconds.ToString("0", inv)} s)");
             ctx.Out.WriteLine($"  Cα RMSD to truth                          {r.RmsdMean.ToString("0.00", inv)} Å");
             ctx.Out.WriteLine($"  clashes per structure (base)              {r.ClashesMean.ToString("0.0", inv)} ({r.BaseClashes})");
             ctx.Out.WriteLine($"  wall time                                 {r.WallSeconds.ToString("0", inv)} s");

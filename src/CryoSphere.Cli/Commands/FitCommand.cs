@@ -13,7 +13,7 @@ internal static class FitCommand
         var structure = new Option<string>("--structure") { Description = "Structure (PDB/mmCIF) to fit.", Required = true };
         var map = new Option<string>("--map") { Description = "Map (.mrc) to fit into.", Required = true };
         var chains = new Option<string?>("--chains") { Description = "Chains to fit with, comma-separated (all atoms move)." };
-        var rotations = new Option<int>("--rotations") { Description = "Rotations tried in the global search.", DefaultValueFactory = _ => 3000 };
+        var rotations = new Option<int>("--rotations") { Description = "Rotations tried in the global search.", DefaultValueFactory = _ => new RigidFit.Options().Rotations };
         var sigma = new Option<double>("--sigma") { Description = "Gaussian width per residue, Å.", DefaultValueFactory = _ => 2.0 };
         var seed = new Option<int>("--seed") { Description = "Seed of the rotation set.", DefaultValueFactory = _ => 1 };
         var particles = new Option<string?>("--particles") { Description = "Particles (poses, CTF) in the map's box: compare the model with them before/after." };

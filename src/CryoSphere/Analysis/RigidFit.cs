@@ -18,20 +18,27 @@ public sealed record RigidTransform(double[] Rotation, double[] Translation, dou
 
 /// <summary>
 /// Rigid-body fit of a Cα Gaussian model into a cubic map, both in the box frame (voxel v at (v − ⌊N/2⌋)·apix).
-/// Global: for each rotation of a uniform random SO(3) set, the model rendered about its centroid is
-/// cross-correlated with the map over all translations at once (3-D FFT); the best few (rotation, translation)
-/// pairs are then refined locally by Adam on (rotation, translation) maximising the real-space Pearson
-/// correlation of the rendered model with the map (autograd through <see cref="VolumeRenderer"/>).
+/// Coarse to fine (<see cref="FitPyramid"/>): on the map blurred and cropped to a ~6 Å voxel, for each rotation of a
+/// near-uniform SO(3) grid (<see cref="RotationGrid"/>, turned by a seeded random rotation) the model rendered about
+/// its centroid is cross-correlated with the map over all translations at once (3-D FFT); the best few
+/// (rotation, translation) pairs with distinct rotations are refined locally there by Adam on (rotation,
+/// translation) maximising the real-space Pearson correlation of the rendered model with the map (autograd through
+/// <see cref="VolumeRenderer"/>); the best of them is refined again on each finer level down to the map as given.
 /// </summary>
 public static class RigidFit
 {
     public sealed record Options
     {
-        /// <summary>Rotations tried in the global search (uniform random, seeded): ~17° apart at 3,000.</summary>
-        public int Rotations { get; init; } = 3000;
-        /// <summary>Best global solutions refined locally.</summary>
-        public int Candidates { get; init; } = 5;
-        public int RefineSteps { get; init; } = 200;
+        /// <summary>Rotations tried in the global search (super-Fibonacci grid, turned by a seeded rotation).</summary>
+        public int Rotations { get; init; } = 1500;
+        /// <summary>Best global solutions (with rotations ≥ <see cref="CandidateSeparationDeg"/> apart) refined locally.</summary>
+        public int Candidates { get; init; } = 6;
+        public double CandidateSeparationDeg { get; init; } = 20;
+        /// <summary>Refinement steps on the coarse level (each candidate) and on each finer level (the best one).</summary>
+        public int RefineSteps { get; init; } = 40;
+        public int FineSteps { get; init; } = 30;
+        /// <summary>Voxel size (Å) of the global search; finer levels halve it down to the map's own.</summary>
+        public double CoarseApix { get; init; } = 8;
         public double Sigma { get; init; } = 2.0;
         public int Seed { get; init; } = 1;
         /// <summary>Templates rendered and correlated per batch (bounds memory: B·R·N² floats).</summary>
@@ -55,15 +62,17 @@ public static class RigidFit
         Tensor m = tensor(map, [n, n, n]);
         m = (m - m.mean()) / m.std().clamp_min(1e-30);
 
-        var candidates = GlobalSearch(y, amps, m, grid, o);
-        RigidTransform? best = null;
-        foreach (var (rot, pos) in candidates)
-        {
-            var (rFinal, pFinal, corr) = Refine(y, amps, m, grid, rot, pos, o);
-            if (best is null || corr > best.Correlation)
-                best = new RigidTransform(rFinal, [pFinal[0] - c[0], pFinal[1] - c[1], pFinal[2] - c[2]], c, corr);
-        }
-        return best!;
+        var coarse = FitPyramid.At(m, apix, o.Sigma, o.CoarseApix);
+
+        var candidates = GlobalSearch(y, amps, coarse, o);
+        // Rotation step ~1° (q = (1, v): angle ≈ 2|v|) and 0.2 voxel at first on the coarse level; a quarter of that finer.
+        var refined = candidates.Select(cand => Refine(y, amps, coarse, cand.Rotation, cand.Position, o.RefineSteps, 0.01, 0.2)).ToList();
+        var (rot, pos, corr) = refined.MaxBy(t => t.Correlation);
+        for (double a = coarse.Grid.Apix / 2; a > apix * 1.01; a /= 2)
+            (rot, pos, corr) = Refine(y, amps, FitPyramid.At(m, apix, o.Sigma, a), rot, pos, o.FineSteps, 0.003, 0.1);
+        if (coarse.Grid.N != n)
+            (rot, pos, corr) = Refine(y, amps, new FitPyramid.Level(m, grid, o.Sigma), rot, pos, o.FineSteps, 0.003, 0.1);
+        return new RigidTransform(rot, [pos[0] - c[0], pos[1] - c[1], pos[2] - c[2]], c, corr);
     }
 
     /// <summary>Pearson correlation of the model rendered at <paramref name="coords"/> (box frame) with the map.</summary>
@@ -77,13 +86,15 @@ public static class RigidFit
     }
 
     // Best (rotation, centroid position in Å) pairs: cross-correlation of the map with each rotated template.
-    private static List<(double[] Rotation, double[] Position)> GlobalSearch(Tensor y, Tensor amps, Tensor m, ImageGrid grid, Options o)
+    private static List<(double[] Rotation, double[] Position)> GlobalSearch(Tensor y, Tensor amps, FitPyramid.Level level, Options o)
     {
+        var (m, grid) = (level.Map, level.Grid);
         int n = grid.N;
         long[] dims = { 1, 2, 3 };
-        var rng = new Random(o.Seed);
+        // The identity first (a model that is already fitted stays a candidate), then the grid turned by a seeded rotation.
+        double[] turn = Rotations.UniformRandom(new Random(o.Seed));
         var rotations = new List<double[]> { Rotations.Identity() };
-        while (rotations.Count < o.Rotations) rotations.Add(Rotations.UniformRandom(rng));
+        rotations.AddRange(RotationGrid.SuperFibonacci(Math.Max(1, o.Rotations - 1)).Select(g => Rotations.Multiply(g, turn)));
         var scores = new List<(double Score, int Index, double[] Position)>();
         using var noGrad = no_grad();
         Tensor fm = fft.rfftn(m, dim: new long[] { 0, 1, 2 }).unsqueeze(0);
@@ -94,7 +105,7 @@ public static class RigidFit
             var flat = new float[9 * b];
             for (int j = 0; j < b; j++) for (int k = 0; k < 9; k++) flat[9 * j + k] = (float)rotations[start + j][k];
             Tensor rot = tensor(flat, [b, 3, 3]);
-            Tensor t = RenderBatch(matmul(y, rot.transpose(1, 2)), amps, o.Sigma, grid);   // (B,n,n,n), centroid at voxel ⌊n/2⌋
+            Tensor t = RenderBatch(matmul(y, rot.transpose(1, 2)), amps, level.Sigma, grid);   // (B,n,n,n), centroid at voxel ⌊n/2⌋
             t = t - t.mean(dims, keepdim: true);
             t = t / t.square().sum(dims, keepdim: true).sqrt().clamp_min(1e-30);
             // cc[τ] = Σ_v m(v)·t(v − τ): the template moved by τ voxels.
@@ -111,33 +122,43 @@ public static class RigidFit
                 scores.Add((bv[j], start + j, pos));
             }
         }
-        return scores.OrderByDescending(s => s.Score).Take(o.Candidates).Select(s => (rotations[s.Index], s.Position)).ToList();
+        // Neighbouring grid rotations of one solution fill the top of the list; keep only distinct rotations.
+        var picked = new List<(double[] Rotation, double[] Position)>();
+        double minAngle = o.CandidateSeparationDeg * Math.PI / 180;
+        foreach (var sc in scores.OrderByDescending(s => s.Score))
+        {
+            if (picked.Count >= o.Candidates) break;
+            if (picked.All(p => RotationGrid.Angle(p.Rotation, rotations[sc.Index]) >= minAngle)) picked.Add((rotations[sc.Index], sc.Position));
+        }
+        return picked;
     }
 
     // Local refinement: R = R(q)·R0 with q = (1, v) normalised (smooth at v = 0), centroid at p0 + u. Adam, cosine-decayed.
-    private static (double[] Rotation, double[] Position, double Correlation) Refine(Tensor y, Tensor amps, Tensor m, ImageGrid grid, double[] r0, double[] p0, Options o)
+    private static (double[] Rotation, double[] Position, double Correlation) Refine(Tensor y, Tensor amps, FitPyramid.Level level, double[] r0, double[] p0,
+        int steps, double lrRotation, double lrVoxels)
     {
+        var (m, grid) = (level.Map, level.Grid);
         var p = new double[6];
         var mom = new double[6];
         var vel = new double[6];
-        // Per-parameter step scale: ~1° for the rotation, 0.2 voxel for the translation at the start.
-        double[] lr = { 0.01, 0.01, 0.01, 0.2 * grid.Apix, 0.2 * grid.Apix, 0.2 * grid.Apix };
+        // Per-parameter step scale at the start (Adam's steps are about lr whatever the gradient's size).
+        double[] lr = { lrRotation, lrRotation, lrRotation, lrVoxels * grid.Apix, lrVoxels * grid.Apix, lrVoxels * grid.Apix };
         Tensor rot0 = tensor(r0.Select(v => (float)v).ToArray(), [3, 3]);
         Tensor pos0 = tensor(p0.Select(v => (float)v).ToArray(), [1, 3]);
         double corr = double.NegativeInfinity;
-        for (int step = 0; step <= o.RefineSteps; step++)
+        for (int step = 0; step <= steps; step++)
         {
             using var scope = NewDisposeScope();
             Tensor q = tensor(p.Take(3).Select(v => (float)v).ToArray()).requires_grad_(true);
             Tensor u = tensor(p.Skip(3).Select(v => (float)v).ToArray()).requires_grad_(true);
             Tensor rq = Rotations.FromQuaternions(cat(new[] { ones(1), q }));
             Tensor x = matmul(y, matmul(rq, rot0).t()) + pos0 + u;
-            Tensor score = Pearson(VolumeRenderer.Render(x, amps, o.Sigma, grid), m);
+            Tensor score = Pearson(VolumeRenderer.Render(x, amps, level.Sigma, grid), m);
             corr = score.ToDouble();
-            if (step == o.RefineSteps) break;
+            if (step == steps) break;
             (-score).backward();
             double[] g = q.grad!.data<float>().ToArray().Concat(u.grad!.data<float>().ToArray()).Select(v => (double)v).ToArray();
-            double decay = 0.5 * (1 + Math.Cos(Math.PI * step / o.RefineSteps));
+            double decay = 0.5 * (1 + Math.Cos(Math.PI * step / steps));
             for (int k = 0; k < 6; k++)
             {
                 mom[k] = 0.9 * mom[k] + 0.1 * g[k];

@@ -36,10 +36,11 @@ public sealed record BackprojectResult(string OutDir, int Images, int Half1Image
     double Resolution05, double Resolution0143, double Seconds, double PeakRssMiB);
 
 /// <summary>
-/// Memory (measured, 32 px, CLI, one thread): nearest insertion is flat (417 MiB peak at 4,000 images, 439 at
-/// 16,000); trilinear insertion still grows, ~44 KiB per image (470 → 996 MiB), not yet explained: with
-/// MALLOC_MMAP_THRESHOLD_ fixed it was 302 MiB at 4,000 (but 30× slower), which points at glibc's heap rather than
-/// a tensor kept alive. Open question (issue 14).
+/// Memory (issue 14; `bench backproject-memory`, 32 px, chunks of 128): no tensor outlives its chunk. In process,
+/// trilinear insertion's RSS rises to a plateau and stays there (323, 471, 487, 481 MiB after 4k, 8k, 12k, 16k
+/// images, one thread), the allocator's high-water mark for its ~8× larger temporaries; nearest is 325 → 351 MiB.
+/// The CLI's RSS also counts the memory-mapped stack's pages (file-backed); with libtorch on both cores its peak grew
+/// 26 KiB/image (2k → 8k images), with one thread 3 KiB/image (4k → 16k), hence `--threads` (auto: 1 on ≤ 2 cores).
 /// Streams a particle dataset through two <see cref="Backprojector"/>s (`rlnRandomSubset` when the STAR file has it,
 /// else a seeded random half-set split), then writes
 /// half1.mrc, half2.mrc, map.mrc (from the summed accumulators, not the average of the halves), fsc.csv and

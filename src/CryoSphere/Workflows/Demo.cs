@@ -33,7 +33,8 @@ public static class Demo
         string sim = Path.Combine(root, "simulation");
         string run = Path.Combine(root, "run");
         string analysis = Path.Combine(root, "analysis");
-        foreach (var d in new[] { sim, run, analysis })
+        string fitDir = Path.Combine(root, "fit");
+        foreach (var d in new[] { sim, fitDir, run, analysis })
             if (Directory.Exists(d) && Directory.EnumerateFileSystemEntries(d).Any())
                 throw new InputException(root, $"already holds a demo ({Path.GetFileName(d)}/ exists); choose another --out or remove it");
         WriteBundledStructure(input);
@@ -46,9 +47,12 @@ public static class Demo
         };
         var simResult = Simulator.Run(so, ct: ct);
 
+        stage($"recovering the frame: the base structure displaced by a random rigid transform, fitted into a map backprojected from {DemoFit.Images} images");
+        var fit = DemoFit.Run(Path.Combine(sim, "base.pdb"), Path.Combine(sim, "particles.star"), fitDir, o.Seed, ct);
+
         var to = TrainConfigReader.Read(Path.Combine(sim, "parameters.yaml")) with
         {
-            OutDir = run, Device = o.Device, Threads = o.Threads, Seed = o.Seed,
+            OutDir = run, Device = o.Device, Threads = o.Threads, Seed = o.Seed, BaseStructurePath = fit.FittedPath,
         };
         if (o.Epochs is { } epochs) to = to with { Epochs = epochs };
         stage(o.Epochs is { } e ? $"training {e} epochs with the default settings" : "training with the default settings until the correlation plateaus");
@@ -72,7 +76,7 @@ public static class Demo
 
         var result = new DemoResult(root, ev.BestAbsR, o.MinAbsR, segAcc, o.MinSegmentationAccuracy, found, 1,
             ev.FscResolution0143Mean, ev.FscResolution05Mean, ev.ClashesMean, ev.BaseClashes, ev.RmsdMean,
-            clock.Elapsed.TotalSeconds, Path.Combine(root, "report.html"), ev.Ceiling?.R[0]);
+            clock.Elapsed.TotalSeconds, Path.Combine(root, "report.html"), ev.Ceiling?.R[0], fit);
         WriteReport(result, Path.Combine(analysis, "report.html"), simResult);
         return result;
     }
@@ -92,6 +96,7 @@ public static class Demo
             <tr><td>residues in a correctly labelled (moving/fixed) segment</td><td>{r.SegmentationAccuracy?.ToString("0.000", Inv)}</td><td>≥ {r.MinSegmentationAccuracy.ToString("0.00", Inv)}</td></tr>
             <tr><td>segments found (moving domains simulated)</td><td>{r.SegmentsFound} ({r.SegmentsMoving})</td><td></td></tr>
             <tr><td>FSC to truth at 0.5 / 0.143 (Å)</td><td>{r.Fsc05.ToString("0.0", Inv)} / {r.Fsc0143.ToString("0.0", Inv)}</td><td></td></tr>
+            <tr><td>frame recovery: Cα RMSD of the fitted base structure to the true frame (of the random start); map correlation; seconds</td><td>{r.Fit?.RmsdAfter.ToString("0.00", Inv)} Å ({r.Fit?.RmsdBefore.ToString("0.0", Inv)} Å); {r.Fit?.CorrelationBefore.ToString("0.000", Inv)} → {r.Fit?.CorrelationAfter.ToString("0.000", Inv)}; {r.Fit?.Seconds.ToString("0", Inv)} s</td><td></td></tr>
             <tr><td>Cα RMSD to truth (Å)</td><td>{r.RmsdMean.ToString("0.00", Inv)}</td><td></td></tr>
             <tr><td>clashes per structure (base)</td><td>{r.ClashesMean.ToString("0.0", Inv)} ({r.BaseClashes})</td><td></td></tr>
             <tr><td>wall time</td><td>{r.WallSeconds.ToString("0", Inv)} s</td><td></td></tr>

@@ -41,7 +41,7 @@ public class RigidFitTests(ITestOutputHelper log)
             for (int k = 0; k < 3; k++) moved[3 * i + k] = (float)(v[k] + shift[k]);
         }
 
-        var fit = RigidFit.Fit(moved, s.Amplitudes, map, N, Apix, new RigidFit.Options { Rotations = 1000, Candidates = 3, RefineSteps = 150, Seed = seed });
+        var fit = RigidFit.Fit(moved, s.Amplitudes, map, N, Apix, new RigidFit.Options { Seed = seed });
         double sum = 0;
         for (int i = 0; i < s.Count; i++)
         {

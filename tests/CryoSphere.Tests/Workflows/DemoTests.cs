@@ -20,6 +20,12 @@ public class DemoTests
         Assert.Contains("<img", html);
         Assert.True(File.Exists(Path.Combine(dir, "analysis", "pc1", "traversal.pdb")));
         Assert.True(File.Exists(Path.Combine(dir, "analysis", "summary.json")));
+        // The frame was recovered before training: the fitted start lies on the simulation's true base structure.
+        Assert.Contains("frame recovery", r.Out);
+        var fitted = StructureReader.ReadStructure(Path.Combine(dir, "fit", "fitted.pdb"));
+        var truth = StructureReader.ReadStructure(Path.Combine(dir, "simulation", "base.pdb"));
+        double rmsd = CryoSphere.Analysis.RigidDisplacement.Rmsd(fitted.Coordinates, truth.Coordinates);
+        Assert.True(rmsd < 1, $"fitted base structure {rmsd:F2} Å from the true frame");
     }
 
     [Fact]

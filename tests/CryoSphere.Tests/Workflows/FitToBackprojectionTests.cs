@@ -43,7 +43,6 @@ public class FitToBackprojectionTests(ITestOutputHelper log)
         var r = MapFit.Run(new MapFitOptions
         {
             StructurePath = movedPdb, MapPath = Path.Combine(bp, "map.mrc"), OutPath = fittedPdb, Particles = star, ParticleCount = 300,
-            Fit = new CryoSphere.Analysis.RigidFit.Options { Rotations = 1000, Candidates = 3, RefineSteps = 150 },
         });
         var fitted = StructureReader.ReadStructure(fittedPdb);
         double sum = 0;
