@@ -1,22 +1,12 @@
 namespace CryoSphere.IO;
 
-/// <summary>Where one particle image lives: stack path (cryoSPARC's leading <c>&gt;</c> removed) and 0-based index.</summary>
-public readonly record struct CryoSparcImageRef(string Path, long Index);
-
 /// <summary>
-/// cryoSPARC poses as stored: rotation vectors (axis·angle, radians, Count×3) and shifts in pixels
-/// (Count×2), from the fields under <see cref="Prefix"/>.
-/// </summary>
-public sealed record CryoSparcPoses(double[] RotationVectors, double[] ShiftsPx, int Count, string Prefix);
-
-/// <summary>
-/// A cryoSPARC <c>.cs</c> particle table (a NumPy structured array): raw field access plus readers
-/// for image locations, pixel size, box size, poses and CTF.
+/// A cryoSPARC <c>.cs</c> particle table (a NumPy structured array): raw field access (finite and positive
+/// checks) and the one cryoSPARC CTF reader. Image locations, pixel size and poses are read by
+/// <c>Data.CryoSparcParticles</c>, the one place that turns a .cs file into particles.
 /// </summary>
 public sealed class CryoSparcCs
 {
-    private static readonly string[] PosePrefixes = ["alignments3D", "alignments_class_0"];
-
     private readonly NpyRecords _records;
 
     private CryoSparcCs(NpyRecords records) => _records = records;
@@ -79,52 +69,6 @@ public sealed class CryoSparcCs
         return s;
     }
 
-    /// <summary>Image stack path and index of every particle (<c>blob/path</c>, <c>blob/idx</c>).</summary>
-    public CryoSparcImageRef[] ImageLocations()
-    {
-        Require("blob/path", "blob/idx");
-        var paths = GetStrings("blob/path");
-        var idx = GetInts("blob/idx");
-        var r = new CryoSparcImageRef[Count];
-        for (int i = 0; i < Count; i++) r[i] = new CryoSparcImageRef(paths[i], idx[i]);
-        return r;
-    }
-
-    /// <summary>Pixel size in Å from <c>blob/psize_A</c> (first particle).</summary>
-    public double PixelSize()
-    {
-        Require("blob/psize_A");
-        if (Count == 0) throw new InputException(Path, "has no particles");
-        return GetDoubles("blob/psize_A")[0];
-    }
-
-    /// <summary>Box size in pixels from <c>blob/shape</c> (first particle; images are square).</summary>
-    public int BoxSize()
-    {
-        Require("blob/shape");
-        if (Count == 0) throw new InputException(Path, "has no particles");
-        var s = GetInts("blob/shape");
-        return checked((int)s[0]);
-    }
-
-    /// <summary>
-    /// Poses from <c>alignments3D/pose|shift</c>, else <c>alignments_class_0/pose|shift</c>
-    /// (or from <paramref name="prefix"/> when given). Rotation vectors are returned as stored.
-    /// </summary>
-    public CryoSparcPoses ReadPoses(string? prefix = null)
-    {
-        var candidates = prefix is null ? PosePrefixes : [prefix];
-        foreach (var p in candidates)
-        {
-            if (!Has(p + "/pose")) continue;
-            Require(p + "/shift");
-            if (FieldWidth(p + "/pose") != 3) throw new InputException(Path, $"{p}/pose has {FieldWidth(p + "/pose")} numbers per particle, expected 3");
-            if (FieldWidth(p + "/shift") != 2) throw new InputException(Path, $"{p}/shift has {FieldWidth(p + "/shift")} numbers per particle, expected 2");
-            return new CryoSparcPoses(GetDoubles(p + "/pose"), GetDoubles(p + "/shift"), Count, p);
-        }
-        throw new InputException(Path, "has no " + string.Join(" or ", candidates.Select(c => c + "/pose")) + " fields (no 3-D alignment in this file)");
-    }
-
     /// <summary>
     /// CTF of every particle from <c>ctf/*</c>, converted to RELION units (degrees), or null when the file has no
     /// <c>ctf/df1_A</c>. Missing fields that matter (df2, voltage, Cs, amplitude contrast) take the usual values
@@ -164,11 +108,5 @@ public sealed class CryoSparcCs
         var a = new double[Count];
         Array.Fill(a, fallback);
         return a;
-    }
-
-    private void Require(params string[] fields)
-    {
-        foreach (var f in fields)
-            if (!Has(f)) throw new InputException(Path, $"has no {f} field");
     }
 }

@@ -175,7 +175,7 @@ public class InfoCommandTests
         // The .cs file's own stack is not in the test data: stand in a blank one of the right shape.
         string cs = TestData.CryoDrgn("cryosparc_J2_particles_exported.cs");
         var meta = CryoSparcCs.Read(cs);
-        var locs = meta.ImageLocations();
+        var locs = meta.GetStrings("blob/path").Zip(meta.GetInts("blob/idx"), (p, i) => (Path: p, Index: i)).ToArray();
         string dir = TestData.TempDir("info");
         foreach (var g in locs.GroupBy(l => l.Path))
         {

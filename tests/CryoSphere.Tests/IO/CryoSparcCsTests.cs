@@ -13,15 +13,20 @@ public class CryoSparcCsTests
         var cs = CryoSparcCs.Read(J24);
         Assert.Equal(2019, cs.Count);
         Assert.Equal(34, cs.Fields.Count);
-        Assert.Equal(180, cs.BoxSize());
-        Assert.Equal(2.95, cs.PixelSize(), 5);
+        Assert.Equal(2.95, cs.GetPositive("blob/psize_A")[0], 5);
         Assert.Equal(2, cs.FieldWidth("blob/shape"));
         Assert.All(cs.GetInts("blob/shape"), v => Assert.Equal(180, v));
-        var locs = cs.ImageLocations();
-        Assert.Equal(2019, locs.Length);
-        Assert.Equal(50, locs.Select(l => l.Path).Distinct().Count());
-        Assert.All(locs, l => Assert.StartsWith("J19/extract/", l.Path));
-        Assert.All(locs, l => Assert.True(l.Index >= 0));
+        var paths = cs.GetStrings("blob/path");
+        Assert.Equal(2019, paths.Length);
+        Assert.Equal(50, paths.Distinct().Count());
+        Assert.All(paths, p => Assert.StartsWith("J19/extract/", p));
+        Assert.All(cs.GetInts("blob/idx"), i => Assert.True(i >= 0));
+        // The particle reader turns the same fields into stacks and pixel size.
+        var t = CryoSphere.Data.CryoSparcParticles.Read(J24, new CryoSphere.Data.ParticleOpenOptions { RequirePoses = true });
+        Assert.Equal(2019, t.Count);
+        Assert.Equal(50, t.StackRefs.Length);
+        Assert.Equal(180, t.Optics[0].ImageSize);
+        Assert.Equal(2.95, t.Optics[0].PixelSize, 5);
     }
 
     [Fact]
@@ -49,20 +54,20 @@ public class CryoSparcCsTests
     public void RefinementFilePosesAreRawRotationVectorsAndPixelShifts()
     {
         var cs = CryoSparcCs.Read(J24);
-        var p = cs.ReadPoses();
-        Assert.Equal("alignments3D", p.Prefix);
-        Assert.Equal(2019, p.Count);
-        Assert.Equal(3 * 2019, p.RotationVectors.Length);
-        Assert.Equal(2 * 2019, p.ShiftsPx.Length);
-        Assert.Equal(cs.GetDoubles("alignments3D/pose"), p.RotationVectors);
-        for (int i = 0; i < p.Count; i++)
+        Assert.Equal(3, cs.FieldWidth("alignments3D/pose"));
+        Assert.Equal(2, cs.FieldWidth("alignments3D/shift"));
+        var w = cs.GetFinite("alignments3D/pose");
+        var s = cs.GetFinite("alignments3D/shift");
+        Assert.Equal(3 * 2019, w.Length);
+        Assert.Equal(2 * 2019, s.Length);
+        for (int i = 0; i < 2019; i++)
         {
-            double angle = Math.Sqrt(p.RotationVectors.Skip(3 * i).Take(3).Sum(v => v * v));
+            double angle = Math.Sqrt(w.Skip(3 * i).Take(3).Sum(v => v * v));
             // cryoSPARC does not wrap its rotation vectors into [0, π], but they stay below a full turn.
             Assert.InRange(angle, 0, 2 * Math.PI);
         }
-        Assert.Contains(p.ShiftsPx, v => v != 0);
-        Assert.All(p.ShiftsPx, v => Assert.InRange(Math.Abs(v), 0, 90));
+        Assert.Contains(s, v => v != 0);
+        Assert.All(s, v => Assert.InRange(Math.Abs(v), 0, 90));
     }
 
     [Fact]
@@ -71,8 +76,8 @@ public class CryoSparcCsTests
         var cs = CryoSparcCs.Read(J2);
         Assert.Equal(22, cs.Count);
         Assert.Equal(42, cs.Fields.Count);
-        Assert.Equal(300, cs.BoxSize());
-        Assert.Equal(1.345, cs.PixelSize(), 5);
+        Assert.Equal(300, cs.GetInts("blob/shape")[0]);
+        Assert.Equal(1.345, cs.GetPositive("blob/psize_A")[0], 5);
         var paths = cs.GetStrings("blob/path");
         Assert.All(paths, p => Assert.StartsWith("J1/imported/", p));
         Assert.All(paths, p => Assert.EndsWith("_DW.mrcs", p));
@@ -92,7 +97,7 @@ public class CryoSparcCsTests
         var cs = CryoSparcCs.Read(J2);
         Assert.False(cs.Has("alignments3D/pose"));
         Assert.True(cs.Has("alignments2D/pose"));
-        var e = Assert.Throws<InputException>(() => cs.ReadPoses());
+        var e = Assert.Throws<InputException>(() => CryoSphere.Data.CryoSparcParticles.Read(J2, new CryoSphere.Data.ParticleOpenOptions { RequirePoses = true }));
         Assert.Contains("cryosparc_J2_particles_exported.cs", e.Message);
         Assert.Contains("has no alignments3D/pose", e.Message);
     }
