@@ -182,6 +182,8 @@ internal sealed class TrainBench : IBenchmark
                         t.Backward("loss terms", () => [Loss(setup, model, pr, target, cd, m, s, w)]);
                         t.Backward("  of which correlation", () => [Losses.Correlation(pr, target, setup.LossMask).Loss]);
                         t.Backward("  of which continuity", () => [Losses.Continuity(cd, setup.BaseCoords, setup.NeighbourPairs)]);
+                        t.Backward("  of which l2", () => [Losses.L2(model.WeightMatrices())]);
+                        t.Backward("  of which KL segmentation", () => [model.Segmentation.KlMeans() + model.Segmentation.KlStd() + model.Segmentation.KlProportions()]);
                         if (setup.ClashPairs is { } cp) t.Backward("  of which light clash", () => [Losses.Clash(cd, cp, o.ClashCutoff)]);
                         optimizer.zero_grad();
                     }
