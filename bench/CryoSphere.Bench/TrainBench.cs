@@ -64,6 +64,12 @@ internal sealed class TrainBench : IBenchmark
                 BatchSize = c.Batch, Segmentation = [new SegmentationPartOptions { Segments = c.Segments }], Threads = threads, Seed = 1,
                 KeepCheckpoints = 1,
             };
+            // --kit-config: every setting from a yaml (e.g. the reference-bench kit's bench.yaml: clash, continuity, schedules).
+            if (a.String("kit-config") is { } kit)
+            {
+                o = TrainConfigReader.Read(kit) with { OutDir = run, Threads = threads, KeepCheckpoints = 1 };
+                c = c with { Batch = o.BatchSize, Segments = o.Segmentation.Sum(p => p.Segments) };
+            }
             Console.WriteLine($"case {c.Name}: batch {c.Batch}, K {c.Segments}, torch threads {get_num_threads()}, load average {LoadAverage()}");
             // --batch and --config (network sizes only) retune the trainer and memory runs, e.g. to the memory tests' settings.
             var tuned = o with { BatchSize = a.Int("batch", o.BatchSize) };
@@ -174,6 +180,11 @@ internal sealed class TrainBench : IBenchmark
                         t.Backward("rendering", () => [GaussianRenderer.RotateAndProject(cd, rot, setup.Amplitudes, o.SigmaGmm, grid)]);
                         t.Backward("FFT/CTF", () => [ImageFormation.Apply(pj, ctf, sh, grid)]);
                         t.Backward("loss terms", () => [Loss(setup, model, pr, target, cd, m, s, w)]);
+                        t.Backward("  of which correlation", () => [Losses.Correlation(pr, target, setup.LossMask).Loss]);
+                        t.Backward("  of which continuity", () => [Losses.Continuity(cd, setup.BaseCoords, setup.NeighbourPairs)]);
+                        t.Backward("  of which l2", () => [Losses.L2(model.WeightMatrices())]);
+                        t.Backward("  of which KL segmentation", () => [model.Segmentation.KlMeans() + model.Segmentation.KlStd() + model.Segmentation.KlProportions()]);
+                        if (setup.ClashPairs is { } cp) t.Backward("  of which light clash", () => [Losses.Clash(cd, cp, o.ClashCutoff)]);
                         optimizer.zero_grad();
                     }
                     var disposeClock = Stopwatch.StartNew();
@@ -288,16 +299,33 @@ internal sealed class TrainBench : IBenchmark
     {
         private readonly List<(string Name, double Ms)> _pieces = [];
         private readonly List<(string Name, double Ms)> _backward = [];
+        private readonly List<(string Name, double Ms)> _cpu = [];
         private double _steps;
         public bool Recording { get; set; }
 
         public T Time<T>(string name, Func<T> f)
         {
             var sw = Stopwatch.StartNew();
+            var cpu0 = CpuMs();
             T r = f();
             Add(_pieces, name, sw.Elapsed.TotalMilliseconds);
+            Add(_cpu, name, CpuMs() - cpu0);
             return r;
         }
+
+        // Process CPU time: moves less than wall-clock time with the other users' load (one torch thread).
+        private static double CpuMs()
+        {
+            // clock_gettime(CLOCK_PROCESS_CPUTIME_ID): ns resolution (Process.TotalProcessorTime counts 10 ms ticks).
+            ClockGettime(2, out var ts);
+            return ts.Sec * 1e3 + ts.Nsec * 1e-6;
+        }
+
+        [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+        private struct TimeSpec { public long Sec, Nsec; }
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+        private static extern int ClockGettime(int clock, out TimeSpec ts);
 
         public void Step(double ms)
         {
@@ -309,9 +337,9 @@ internal sealed class TrainBench : IBenchmark
             var outs = forward();
             // A fixed random cotangent per output; the sum's own backward is negligible next to the piece's.
             Tensor scalar = outs.Select(x => (x * randn_like(x)).sum()).Aggregate((x, y) => x + y);
-            var sw = Stopwatch.StartNew();
+            double cpu0 = CpuMs();
             scalar.backward();
-            Add(_backward, name, sw.Elapsed.TotalMilliseconds);
+            Add(_backward, name, CpuMs() - cpu0);
         }
 
         private void Add(List<(string Name, double Ms)> list, string name, double ms)
@@ -326,12 +354,18 @@ internal sealed class TrainBench : IBenchmark
         {
             double sum = _pieces.Sum(x => x.Ms);
             Console.WriteLine($"(b) time split over {steps} steps (after {WarmupSteps} warm-up steps), batch {batch}:");
-            Console.WriteLine($"    {"piece",-44} {"ms/step",9} {"%",6}");
-            foreach (var (n, ms) in _pieces) Console.WriteLine($"    {n,-44} {ms / steps,9:F1} {100 * ms / sum,6:F1}");
+            double csum = _cpu.Sum(x => x.Ms);
+            Console.WriteLine($"    {"piece",-44} {"ms/step",9} {"%",6} {"CPU-ms",8} {"%",6}");
+            foreach (var (n, ms) in _pieces)
+            {
+                double c = _cpu.First(x => x.Name == n).Ms;
+                Console.WriteLine($"    {n,-44} {ms / steps,9:F1} {100 * ms / sum,6:F1} {c / steps,8:F1} {100 * c / csum,6:F1}");
+            }
+            Console.WriteLine($"    {"sum of CPU time",-44} {"",9} {"",6} {csum / steps,8:F1}   → {1000.0 * batch * steps / csum:F1} images per CPU-s");
             Console.WriteLine($"    {"sum of pieces",-44} {sum / steps,9:F1} {100.0,6:F1}   → {1000.0 * batch * steps / sum:F1} images/s");
             Console.WriteLine($"    {"whole step (one stopwatch)",-44} {_steps / steps,9:F1}");
             double bsum = _backward.Sum(x => x.Ms);
-            Console.WriteLine($"    backward of each piece alone (detached inputs):");
+            Console.WriteLine($"    backward of each piece alone (detached inputs), CPU-ms:");
             foreach (var (n, ms) in _backward) Console.WriteLine($"      {n,-42} {ms / steps,9:F1} {100 * ms / bsum,6:F1}");
             Console.WriteLine($"      {"sum",-42} {bsum / steps,9:F1}");
         }

@@ -18,7 +18,7 @@ public static partial class Losses
     {
         if (pairs.shape[0] == 0) return torch.zeros(Array.Empty<long>(), dtype: coords.dtype, device: coords.device);
         Tensor i = pairs.select(1, 0).to(coords.device), j = pairs.select(1, 1).to(coords.device);
-        Tensor d = Distance(coords.index_select(1, i), coords.index_select(1, j));
+        Tensor d = PairDistances(coords, pairs);
         Tensor d0 = Distance(baseCoords.index_select(0, i), baseCoords.index_select(0, j));
         return (d - d0.unsqueeze(0)).square().mean();
     }
@@ -30,8 +30,7 @@ public static partial class Losses
     public static Tensor Clash(Tensor coords, Tensor pairs, double cutoff)
     {
         if (pairs.shape[0] == 0) return torch.zeros(Array.Empty<long>(), dtype: coords.dtype, device: coords.device);
-        Tensor i = pairs.select(1, 0).to(coords.device), j = pairs.select(1, 1).to(coords.device);
-        Tensor d = Distance(coords.index_select(1, i), coords.index_select(1, j));
+        Tensor d = PairDistances(coords, pairs);
         return nn.functional.relu(d.neg().add(Scalars.Of(cutoff))).square().mean();
     }
 
@@ -64,6 +63,26 @@ public static partial class Losses
         Tensor rowJ = torch.tensor(bi.Select((x, n) => x * r + jj[n]).ToArray(), device: coords.device);
         Tensor d = Distance(flat.index_select(0, rowI), flat.index_select(0, rowJ));
         return nn.functional.relu(cutoff - d).square().sum() / (b * pairCount);
+    }
+
+    /// <summary>
+    /// ‖X_i − X_j‖ per image and pair, coords (B, R, 3) and pairs (P, 2) → (B, P). The residues are gathered
+    /// along the flattened (B, 3R) rows with one broadcast index: gather's backward is one scatter-add loop,
+    /// where index_select along dim 1 backpropagates through index_add with one kernel call per pair
+    /// (measured: the light clash loss's backward took ~20 % of a training step at 428 residues).
+    /// </summary>
+    // An int64 Scalar made once (a per-call `* 3` would leave a native Scalar to the finalizer; see Scalars).
+    private static readonly Scalar Three = 3L.ToScalar();
+
+    internal static Tensor PairDistances(Tensor coords, Tensor pairs)
+    {
+        long b = coords.shape[0], r = coords.shape[1], p = pairs.shape[0];
+        Tensor flat = coords.reshape(b, 3 * r);
+        Tensor xyz = torch.arange(3, dtype: ScalarType.Int64, device: coords.device);
+        Tensor Index(int column) =>
+            pairs.select(1, column).to(coords.device).unsqueeze(1).mul(Three).add(xyz).reshape(1, 3 * p).expand(b, 3 * p);
+        Tensor diff = flat.gather(1, Index(0)) - flat.gather(1, Index(1));
+        return diff.reshape(b, p, 3).square().sum(-1).add(Scalars.Of(SqrtEps)).sqrt();
     }
 
     internal static Tensor Distance(Tensor a, Tensor b) => (a - b).square().sum(-1).add(Scalars.Of(SqrtEps)).sqrt();

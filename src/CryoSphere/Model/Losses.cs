@@ -47,12 +47,7 @@ public static partial class Losses
     /// <summary>Sum of squared entries of <paramref name="weights"/> (the L2 penalty).</summary>
     public static Tensor L2(IEnumerable<Tensor> weights)
     {
-        Tensor? sum = null;
-        foreach (Tensor w in weights)
-        {
-            Tensor s = w.square().sum();
-            sum = sum is null ? s : sum + s;
-        }
-        return sum ?? torch.zeros(Array.Empty<long>());
+        object[] w = weights.Cast<object>().ToArray();
+        return w.Length == 0 ? torch.zeros(Array.Empty<long>()) : L2Penalty.apply(w);
     }
 }

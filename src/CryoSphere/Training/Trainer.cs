@@ -105,6 +105,7 @@ public static class Trainer
         else o = RunPaths.Absolute(o);
 
         TorchRuntime.SetThreads(o.Threads);
+        MallocTuning.ForTraining();
         using var setup = TrainingSetup.Create(o);
         if (lead) folder.Create();
         void Log(string line)
@@ -181,6 +182,7 @@ public static class Trainer
             var sums = epoch == meta.Epoch && meta.Batch > 0 ? new Dictionary<string, double>(meta.PartialSums) : [];
             long images = epoch == meta.Epoch && meta.Batch > 0 ? meta.PartialImages : 0;
             var epochClock = Stopwatch.StartNew();
+            var epochCpu = Process.GetCurrentProcess().TotalProcessorTime;
             long epochImages = 0;
             int consecutiveBad = 0;
             int b = startBatch;
@@ -284,6 +286,8 @@ public static class Trainer
             row["skipped_steps"] = skipped;
             row["seconds"] = secs;
             row["images_per_s"] = epochImages / Math.Max(secs, 1e-9);
+            // Process CPU time of the epoch: moves far less than wall time when other jobs share the cores.
+            row["cpu_seconds"] = (Process.GetCurrentProcess().TotalProcessorTime - epochCpu).TotalSeconds;
             row["rss_mb"] = ProcessMemory.RssMiB();
             string ckpt = folder.EpochCheckpoint(epoch + 1);
             if (lead) WriteOrFail(folder, lastCheckpoint, () =>

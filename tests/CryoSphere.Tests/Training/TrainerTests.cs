@@ -8,7 +8,7 @@ namespace CryoSphere.Tests.Training;
 [Collection("torch-threads")]
 public class TrainerTests(TinyDataset data) : IClassFixture<TinyDataset>
 {
-    private static readonly string[] TimingColumns = ["seconds", "images_per_s", "rss_mb"];
+    private static readonly string[] TimingColumns = ["seconds", "images_per_s", "cpu_seconds", "rss_mb"];
 
     private sealed class StopAfter(int epoch, CancellationTokenSource cts) : IProgress<TrainProgress>
     {
