@@ -42,7 +42,7 @@ public sealed record TrainOptions
     public double? LpBandwidth { get; init; }
     /// <summary>Correlation loss mask radius, fraction of half the side; null = whole image.</summary>
     public double? LossMaskRadius { get; init; } = 1.0;
-    /// <summary>Side of the encoder's input (Fourier-cropped from the model's images); null = about 4 Å/px (<see cref="EncoderInputSide"/>).</summary>
+    /// <summary>Side of the encoder's input (Fourier-cropped from the model's images); null = the model's side (<see cref="EncoderInputSide"/>).</summary>
     public int? EncoderNpix { get; init; }
     /// <summary>Phase-flip the encoder's input by the sign of each particle's CTF (docs/training-defaults.md).</summary>
     public bool PhaseFlipEncoderInput { get; init; } = true;

@@ -63,7 +63,7 @@ public sealed class TrainingSetup : IDisposable
             using var scope = NewDisposeScope();
             var baseCoords = tensor(structure.Coordinates, [structure.Count, 3]).to(device);
             var amps = tensor(structure.Amplitudes).to(device);
-            int ne = EncoderInputSide.Resolve(o.EncoderNpix, n, grid.Apix);
+            int ne = EncoderInputSide.Resolve(o.EncoderNpix, n);
             if (ne < 8) throw new InputException($"encoder_npix {ne} must be at least 8");
             Tensor? inMask = o.InputMaskRadius is { } ir ? Masks.Circular(ne, ir, device) : null;
             Tensor? lossMask = o.LossMaskRadius is { } lr ? Masks.Circular(n, lr, device) : null;
