@@ -41,8 +41,8 @@ public static class DataParallel
         generator.set_state(gs);
     }
 
-    /// <summary>Rank 0's <paramref name="candidate"/> on every rank (a seed drawn when none was given).</summary>
-    public static int AgreedSeed(ICommunicator c, int candidate)
+    /// <summary>Rank 0's <paramref name="candidate"/> on every rank (a seed drawn when none was given, a default chosen from data).</summary>
+    public static int FromRoot(ICommunicator c, int candidate)
     {
         if (c.Size == 1) return candidate;
         using var t = tensor(new double[] { candidate });

@@ -17,7 +17,8 @@ public sealed record BatchLoss(Tensor Total, Dictionary<string, Tensor> Terms);
 public sealed class BatchObjective
 {
     private readonly TrainingSetup setup;
-    private readonly VaeModel model;
+    private readonly VaeModel? vae;
+    private VaeModel model => vae ?? throw new InvalidOperationException("this objective was made without a model: it can prepare batches and fit the base structure only");
     private readonly Scalar mean, std;
     // Per-run tables on the device (one row per particle of the dataset), gathered by index each step.
     private readonly Tensor rotationTable, shiftTable;
@@ -25,10 +26,13 @@ public sealed class BatchObjective
     // The low-pass filter of the target in FFT order, made once.
     private readonly Tensor? lowPassFft;
 
-    public BatchObjective(TrainingSetup setup, VaeModel model, PixelStatistics stats)
+    /// <param name="setup">What is fixed for the run.</param>
+    /// <param name="model">The VAE; null for an objective that only prepares batches and fits the base structure (<see cref="BaseModelFit"/>).</param>
+    /// <param name="stats">Pixel mean and sd the images are normalised with.</param>
+    public BatchObjective(TrainingSetup setup, VaeModel? model, PixelStatistics stats)
     {
         this.setup = setup;
-        this.model = model;
+        vae = model;
         mean = stats.Mean.ToScalar();
         std = stats.Std.ToScalar();
         var t = setup.Particles.Table;
@@ -108,6 +112,31 @@ public sealed class BatchObjective
         Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, setup.Grid, images.dtype);
         var (_, target) = Inputs(images, shifts, ctfFft, target: true);
         return (target, Predict(coords, rotations, ctfFft, shifts));
+    }
+
+    /// <summary>
+    /// The base structure, seen with each image's pose, CTF and shift and scaled to the image by least squares
+    /// (gain and offset per image): per image (B), the variance of that prediction inside <paramref name="disc"/>
+    /// (N,N of 0/1) and the variance of the rest (image − prediction) over the whole image. Their ratio is the SNR in
+    /// the simulator's particle convention, counting as noise whatever the base structure does not explain.
+    /// </summary>
+    public (Tensor Signal, Tensor Residual) BaseModelFit(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor disc)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long b = images.shape[0];
+        Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, setup.Grid, images.dtype);
+        Tensor coords = setup.BaseCoords.unsqueeze(0).expand(b, -1, -1);
+        Tensor pred = Predict(coords, rotations, ctfFft, shifts);
+        Tensor p = pred - pred.mean([1, 2], keepdim: true), y = images - images.mean([1, 2], keepdim: true);
+        Tensor gain = (p * y).sum([1, 2], keepdim: true) / (p * p).sum([1, 2], keepdim: true).clamp_min(1e-30);
+        Tensor fit = p * gain;
+        Tensor residual = (y - fit).square().mean([1, 2]);
+        double count = disc.sum().ToDouble();
+        Tensor inDisc = fit * disc;
+        Tensor m = inDisc.sum([1, 2]) / count;
+        Tensor signal = inDisc.square().sum([1, 2]) / count - m * m;
+        return (signal.MoveToOuterDisposeScope(), residual.MoveToOuterDisposeScope());
     }
 
     // Rotate, project the Gaussians, then CTF and shift: the image formation of the method.

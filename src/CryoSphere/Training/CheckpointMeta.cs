@@ -16,6 +16,8 @@ public sealed record CheckpointMeta
     public double ImageStd { get; init; } = 1;
     /// <summary>Side of the images the model sees (after downsampling).</summary>
     public int ImageSide { get; init; }
+    /// <summary>Side of the encoder's input (0 in older checkpoints: <see cref="ImageSide"/>).</summary>
+    public int EncoderSide { get; init; }
     /// <summary>Pixel size of the images the model sees, Å.</summary>
     public double PixelSize { get; init; }
     /// <summary>Running sums of the epoch in progress (for a checkpoint written mid-epoch).</summary>

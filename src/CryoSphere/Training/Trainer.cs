@@ -74,6 +74,28 @@ public static class Trainer
         }
     }
 
+    /// <summary>
+    /// The encoder input's side for a new run and run.log's line on why: the configured <c>encoder_npix</c>; the side
+    /// of the model named by <c>resume_model</c> (its weights must fit); else chosen from the particles' SNR
+    /// estimated against the base structure (<see cref="EncoderInputSide.FromSnr"/>).
+    /// </summary>
+    private static (int Side, string? Note) ChooseEncoderSide(TrainOptions o, TrainingSetup setup, PixelStatistics stats, int seed)
+    {
+        int n = setup.Grid.N;
+        if (o.EncoderNpix is not null) return (setup.EncoderSide, null);
+        if (o.ResumeModel is { } rm)
+        {
+            int side = Checkpoint.ReadMeta(rm).EncoderSide is > 0 and var s ? s : n;
+            return (side, $"encoder input {side} px, as in {rm}");
+        }
+        double snr = SignalEstimate.ParticleSnr(setup, stats, seed);
+        int chosen = EncoderInputSide.FromSnr(n, setup.Grid.Apix, snr);
+        string why = chosen == n
+            ? $"the whole {n} px image (at SNR ≥ {EncoderInputSide.CropBelowSnr:G2} the fine detail still carries signal)"
+            : FormattableString.Invariant($"{chosen} px ({setup.Grid.Apix * n / chosen:0.#} Å/px; below SNR {EncoderInputSide.CropBelowSnr:G2} finer detail is mostly noise; set encoder_npix to choose)");
+        return (chosen, FormattableString.Invariant($"estimated particle SNR {snr:G3} (images against the base structure; motion counts as noise) → encoder input {why}"));
+    }
+
     private static TrainResult RunCore(TrainOptions o, bool resume, IReadOnlyList<string> changes, IProgress<TrainProgress>? progress, CancellationToken ct, Action<string>? warn, ICommunicator comm)
     {
         // Rank 0 alone writes the run folder (config, run.log, metrics, checkpoints, the lock); the others compute.
@@ -88,7 +110,7 @@ public static class Trainer
         if (o.NImages is < 1) throw new InputException($"--n-images / N_images must be at least 1 (got {o.NImages})");
         if (o.Threads < 0) throw new InputException($"--threads must be 0 (all cores) or more (got {o.Threads})");
         if (o.LatentDimension < 1) throw new InputException($"latent dimension must be at least 1 (got {o.LatentDimension})");
-        int seed = o.Seed ?? DataParallel.AgreedSeed(comm, Random.Shared.Next(1, int.MaxValue));
+        int seed = o.Seed ?? DataParallel.FromRoot(comm, Random.Shared.Next(1, int.MaxValue));
         o = o with { Seed = seed };
         var folder = new RunFolder(o.OutDir);
         // Refuse early (before the data are opened) when another live process trains into this folder.
@@ -121,12 +143,18 @@ public static class Trainer
         using var runLock = lead ? RunLock.Acquire(folder, Warn) : null;
         if (lead && folder.CleanTemporaries() is var cleaned and > 0) Log($"removed {cleaned} temporary file(s) left by an earlier, killed run");
         if (comm.Size > 1) Log($"data parallel: {comm.Description}; batch {o.BatchSize} per rank, {o.BatchSize * comm.Size} per step");
+        PixelStatistics? newStats = null;
+        string? encoderNote = null;
         if (!resume)
         {
+            newStats = setup.EstimateImageStatistics(seed);
+            (int side, encoderNote) = ChooseEncoderSide(o, setup, newStats.Value, seed);
+            setup.UseEncoderSide(DataParallel.FromRoot(comm, side));
             // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
             var written = o with { EncoderNpix = setup.EncoderSide };
             if (lead) WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));
             Log($"new run: {setup.Particles.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
+            if (encoderNote is not null) Log(encoderNote);
         }
         foreach (var c in changes) Log("resume changes " + c);
         foreach (var w in setup.Particles.Table.Warnings) Warn(w);
@@ -149,8 +177,8 @@ public static class Trainer
         else
         {
             if (o.ResumeModel is { } rm) Checkpoint.Load(rm, model);
-            var stats = setup.EstimateImageStatistics(seed);
-            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Ranks = comm.Size, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, PixelSize = setup.Grid.Apix };
+            var stats = newStats!.Value;
+            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Ranks = comm.Size, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, EncoderSide = setup.EncoderSide, PixelSize = setup.Grid.Apix };
             Log($"image statistics (after downsampling): mean {stats.Mean:G4}, sd {stats.Std:G4}");
         }
         // Rank 0's weights, Adam state and generator on every rank: the replicas start, and so stay, identical.

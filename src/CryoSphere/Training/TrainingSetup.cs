@@ -23,9 +23,10 @@ public sealed class TrainingSetup : IDisposable
     public required ImageGrid Grid { get; init; }
     public required Tensor BaseCoords { get; init; }
     public required Tensor Amplitudes { get; init; }
-    public Tensor? InputMask { get; init; }
-    /// <summary>Side of the encoder's input.</summary>
-    public required int EncoderSide { get; init; }
+    /// <summary>The encoder input's mask (on <see cref="EncoderSide"/> pixels), when asked for.</summary>
+    public Tensor? InputMask { get; private set; }
+    /// <summary>Side of the encoder's input (<see cref="EncoderInputSide"/>).</summary>
+    public int EncoderSide { get; private set; }
     public Tensor? LossMask { get; init; }
     public required Tensor NeighbourPairs { get; init; }
     public Tensor? ClashPairs { get; init; }
@@ -95,6 +96,19 @@ public sealed class TrainingSetup : IDisposable
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Sets the encoder input's side chosen from the data (<see cref="EncoderInputSide.FromSnr"/>) and remakes its mask.
+    /// Only before the model is built: the encoder's first layer takes <paramref name="side"/>² inputs.
+    /// </summary>
+    public void UseEncoderSide(int side)
+    {
+        if (side < 8 || side > Grid.N) throw new InputException($"encoder input side {side} must be between 8 and the image side {Grid.N}");
+        if (side == EncoderSide) return;
+        InputMask?.Dispose();
+        InputMask = Options.InputMaskRadius is { } ir ? Masks.Circular(side, ir, Device) : null;
+        EncoderSide = side;
     }
 
     /// <summary>Mean and standard deviation of the (downsampled) images, from up to <paramref name="sample"/> particles.</summary>

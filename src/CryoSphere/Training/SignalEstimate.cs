@@ -1,0 +1,50 @@
+using CryoSphere.Data;
+using CryoSphere.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CryoSphere.Training;
+
+/// <summary>
+/// The particles' SNR estimated from the data and the base structure: each sampled image is compared with the base
+/// structure rendered with its pose, CTF and shift (<see cref="BatchObjective.BaseModelFit"/>). The signal is the
+/// fitted prediction's variance inside the particle's disc, the noise what it leaves unexplained, as the simulator's
+/// particle convention defines SNR. Conformational change counts as noise, so the estimate is a lower bound when the
+/// protein moves. It chooses the encoder's input (<see cref="EncoderInputSide.FromSnr"/>) and tells the user what
+/// their data hold.
+/// </summary>
+public static class SignalEstimate
+{
+    /// <summary>Particle SNR over up to <paramref name="sample"/> particles drawn with <paramref name="seed"/>; NaN when nothing is measurable.</summary>
+    public static double ParticleSnr(TrainingSetup setup, PixelStatistics stats, int seed, int sample = 512)
+    {
+        var idx = setup.Subset.ToArray();
+        new Random(seed).Shuffle(idx);
+        var take = idx.Take(Math.Min(sample, idx.Length)).ToArray();
+        var objective = new BatchObjective(setup, null, stats);
+        var loader = new BatchLoader(setup.Particles, 64, seed, take);
+        using var guard = NativeCallGuard.Enter();
+        using var disc = Masks.CircularPixels(setup.Grid.N, DiscRadiusPixels(setup), setup.Device);
+        double signal = 0, residual = 0;
+        foreach (var hb in loader.Epoch(0, shuffle: false))
+        {
+            using var _ = hb;
+            using var scope = NewDisposeScope();
+            var (imgs, rot, sh, ctf, _) = objective.Prepare(hb);
+            var (s, r) = objective.BaseModelFit(imgs, rot, sh, ctf, disc);
+            signal += s.sum().ToDouble();
+            residual += r.sum().ToDouble();
+        }
+        return residual > 0 && signal > 0 ? signal / residual : double.NaN;
+    }
+
+    /// <summary>The particle's disc: the base structure's largest distance from the box centre plus two Gaussian widths, as the simulator measures it.</summary>
+    public static double DiscRadiusPixels(TrainingSetup setup)
+    {
+        var c = setup.Structure.Coordinates;
+        double r2 = 0;
+        for (int i = 0; i < setup.Structure.Count; i++)
+            r2 = Math.Max(r2, c[3 * i] * c[3 * i] + c[3 * i + 1] * c[3 * i + 1] + c[3 * i + 2] * c[3 * i + 2]);
+        return Math.Min(setup.Grid.N / 2.0, (Math.Sqrt(r2) + 2 * setup.Options.SigmaGmm) / setup.Grid.Apix);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using CryoSphere.Simulation;
+using CryoSphere.Training;
+
+namespace CryoSphere.Tests.Training;
+
+/// <summary>Two rigid 1ake sets (64 px at 2 Å) at particle SNR 0.2 and 0.01, made once.</summary>
+public sealed class RigidSnrSets
+{
+    public string High { get; } = Make(0.2);
+    public string Low { get; } = Make(0.01);
+
+    private static string Make(double snr)
+    {
+        string dir = TestData.TempDir($"rigid-snr-{snr}");
+        Simulator.Run(new SimulationOptions
+        {
+            StructurePath = TestData.Structure("1ake.pdb"), Chains = ["A"], Motion = "hinge", Selections = ["A:122-159"],
+            Axis = "A:118,A:167", Range = [0, 0], NImages = 256, Npix = 64, Apix = 2, Snr = snr, Seed = 5, ShiftMax = 4,
+            OutDirValue = dir,
+        });
+        return dir;
+    }
+
+    /// <summary>The particle-disc SNR the simulator realised (its own measurement of signal and noise).</summary>
+    public static double Realised(string dir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "simulation.json")));
+        return doc.RootElement.GetProperty("result").GetProperty("RealisedSnrParticle").GetDouble();
+    }
+
+    public static TrainOptions Options(string dir, string? outDir = null) => new()
+    {
+        BaseStructurePath = Path.Combine(dir, "base.pdb"),
+        ParticlesPath = Path.Combine(dir, "particles.star"),
+        OutDir = outDir,
+        Epochs = 1,
+        BatchSize = 64,
+        EncoderHidden = [32],
+        DecoderHidden = [32],
+        Segmentation = [new SegmentationPartOptions { Segments = 2 }],
+        Threads = 1,
+        Seed = 3,
+        KeepCheckpoints = 0,
+    };
+}
+
+[Collection("torch-threads")]
+public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets>
+{
+    [Fact]
+    public void FromSnrCropsToAboutFourAngstromsPerPixelOnlyAtLowSnr()
+    {
+        Assert.Equal(64, EncoderInputSide.FromSnr(64, 2, 0.1));
+        Assert.Equal(64, EncoderInputSide.FromSnr(64, 2, EncoderInputSide.CropBelowSnr));
+        Assert.Equal(32, EncoderInputSide.FromSnr(64, 2, 0.01));
+        Assert.Equal(36, EncoderInputSide.FromSnr(96, 1.5, 0.01));   // 36 px × 4 Å = the 144 Å box
+        Assert.Equal(64, EncoderInputSide.FromSnr(128, 2, 0.001));
+        Assert.Equal(32, EncoderInputSide.FromSnr(32, 4, 0.001));    // already 4 Å/px: nothing to crop
+        Assert.Equal(16, EncoderInputSide.FromSnr(64, 0.5, 0.01));   // never below 16 px
+        Assert.Equal(64, EncoderInputSide.FromSnr(64, 2, double.NaN));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EstimateAgreesWithTheSimulatorsOwnMeasurement(bool high)
+    {
+        string dir = high ? sets.High : sets.Low;
+        using var setup = TrainingSetup.Create(RigidSnrSets.Options(dir));
+        var stats = setup.EstimateImageStatistics(1);
+        double est = SignalEstimate.ParticleSnr(setup, stats, seed: 1);
+        double truth = RigidSnrSets.Realised(dir);
+        // Rigid data: the base structure is the truth, so signal and noise are both measured, up to sampling (256 images).
+        Assert.InRange(est / truth, 0.85, 1.15);
+    }
+
+    [Fact]
+    public void NewRunChoosesTheEncoderInputFromTheDataAndRecordsIt()
+    {
+        string root = TestData.TempDir("snr-choice");
+        string low = Path.Combine(root, "low"), high = Path.Combine(root, "high"), again = Path.Combine(root, "again");
+        Trainer.Run(RigidSnrSets.Options(sets.Low, low));
+        Trainer.Run(RigidSnrSets.Options(sets.High, high));
+        Assert.Equal(32, TrainConfigReader.Read(Path.Combine(low, "config.yaml")).EncoderNpix);
+        Assert.Equal(64, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).EncoderNpix);
+        Assert.Contains("estimated particle SNR", File.ReadAllText(Path.Combine(low, "run.log")));
+        string ckpt = new RunFolder(low).LatestCheckpoint()!;
+        Assert.Equal(32, Checkpoint.ReadMeta(ckpt).EncoderSide);
+        // A new run that starts from the low-SNR model takes that model's encoder side, not the one its own data suggest.
+        Trainer.Run(RigidSnrSets.Options(sets.High, again) with { ResumeModel = ckpt });
+        Assert.Equal(32, TrainConfigReader.Read(Path.Combine(again, "config.yaml")).EncoderNpix);
+    }
+}
