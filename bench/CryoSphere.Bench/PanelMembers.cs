@@ -42,8 +42,10 @@ internal static class PanelMembers
             Base(Path.Combine(s, "4AKE.cif"), o, seed, npix: 96, apix: 1.5) with { Chains = ["A"], Selections = ["A:30-59", "A:122-159"], Axis = "A:118,A:167", Range = [-25, 25] }),
         new("interp-2dri-1urp", "2DRI A ↔ 1URP A (closed ↔ open, real states), t in [0,1], 96 px at 1.5 Å, SNR 0.1", false, (s, o, seed) =>
             Base(Path.Combine(s, "2DRI.cif"), o, seed, npix: 96, apix: 1.5) with { Chains = ["A"], Motion = "interpolate", StructureEnd = Path.Combine(s, "1URP.cif"), Range = [0, 1] }),
-        new("nmr-2k8r", "2K8R (133 res): the 20 NMR models as states, 64 px at 1.5 Å, SNR 0.1", false, (s, o, seed) =>
+        new("nmr-2k8r", "2K8R (133 res): the 20 NMR models as states, in the deposited order, 64 px at 1.5 Å, SNR 0.1", false, (s, o, seed) =>
             Base(Path.Combine(s, "2K8R.cif"), o, seed, apix: 1.5) with { Motion = "trajectory", Trajectory = Path.Combine(s, "2K8R.cif") }),
+        new("nmr-2k8r-mode1", "2K8R: the 20 NMR models as states ordered along the ensemble's main mode, 64 px at 1.5 Å, SNR 0.1", false, (s, o, seed) =>
+            Base(Path.Combine(s, "2K8R.cif"), o, seed, apix: 1.5) with { Motion = "trajectory", Trajectory = EnsembleByMainMode.Write(Path.Combine(s, "2K8R.cif"), Path.GetDirectoryName(o)!) }),
         new("cas9-4cmq", "4CMQ A Cas9 (1,156 res): HNH domain A:775-908 ±30°, 128 px at 2 Å, SNR 0.1, 10,000 images", true, (s, o, seed) =>
             Base(Path.Combine(s, "4CMQ.cif"), o, seed, images: 10000, npix: 128) with { Chains = ["A"], Selections = ["A:775-908"], Range = [-30, 30] }),
         new("rnap-6c6s", "6C6S (3,360 res, 6 chains): RfaH chain D ±30°, 128 px at 2 Å, SNR 0.1, 10,000 images", true, (s, o, seed) =>

@@ -28,6 +28,9 @@ public sealed class PerImageLatents : nn.Module<Tensor, (Tensor Mu, Tensor Sigma
         RegisterComponents();
     }
 
+    /// <summary>The two per-particle tables (means, log σ): rows are particles, and a step's gradient touches only its batch's rows.</summary>
+    public IReadOnlyList<Tensor> RowTables => [mean, logSigma];
+
     /// <summary>Particle indices (B) of integer dtype → μ (B, L), σ (B, L).</summary>
     public override (Tensor Mu, Tensor Sigma) forward(Tensor indices)
     {

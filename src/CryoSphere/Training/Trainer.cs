@@ -195,6 +195,9 @@ public static class Trainer
         double elapsedBefore = meta.ElapsedSeconds;
         int skipped = meta.SkippedSteps;
         var allParams = model.parameters().ToArray();
+        // Non-amortised latents: their tables' gradients are exchanged as the batch's rows, not all-reduced whole.
+        var rowTables = model.Latents?.RowTables ?? [];
+        var denseParams = allParams.Where(p => !rowTables.Any(t => t.Handle == p.Handle)).ToArray();
         string? lastCheckpoint = checkpoint;
         long imagesThisSession = 0;
         var reduceClock = new Stopwatch();   // time in the gradient all-reduce this epoch (data parallel only)
@@ -254,7 +257,7 @@ public static class Trainer
                         optimizer.zero_grad();
                         loss.Total.backward();
                         reduceClock.Start();
-                        DataParallel.AverageGradients(comm, allParams);
+                        DataParallel.AverageGradients(comm, denseParams, rowTables, idx);
                         reduceClock.Stop();
                         if (!double.IsFinite(GradSquaredNorm(allParams))) bad = "gradient not finite";
                         else optimizer.step();
@@ -329,7 +332,7 @@ public static class Trainer
             lastCheckpoint = ckpt;
             converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics)));
             Log($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
-            if (comm.Size > 1) Log(DataParallel.ReduceReport(allParams, reduceClock.Elapsed, nb - startBatch));
+            if (comm.Size > 1) Log(DataParallel.ReduceReport(denseParams, reduceClock.Elapsed, nb - startBatch, rowTables.Sum(t => t.shape[1]) * (long)o.BatchSize * comm.Size));
             reduceClock.Reset();
             if (converged) Log($"correlation plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6)");
             progress?.Report(new TrainProgress(epoch + 1, converged ? epoch + 1 : budget.PlannedEpochs(epoch + 2), nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,

@@ -86,6 +86,11 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         var pa = a.Vae.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, pb) in b.Vae.named_parameters())
             Assert.True((pa[name] - pb).norm().ToDouble() <= 1e-5 * Math.Max(pa[name].norm().ToDouble(), 1e-12), name);
+        // The latent tables travel as the global batch's rows (32 particles × (μ, log σ) of 8), not whole (160 rows).
+        long table = b.Vae.Latents!.RowTables.Sum(t => t.numel());
+        long dense = b.Vae.parameters().Sum(p => p.numel()) - table;
+        Assert.Equal(160 * 16, table);
+        Assert.Contains(FormattableString.Invariant($"{dense + 32 * 16} floats"), File.ReadAllText(Path.Combine(two, "run.log")));
     }
 
     [Fact]
