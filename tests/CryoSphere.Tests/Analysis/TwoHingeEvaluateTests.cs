@@ -1,6 +1,4 @@
 using System.Text.Json;
-using CryoSphere.Simulation;
-using CryoSphere.Training;
 
 namespace CryoSphere.Tests.Analysis;
 
@@ -14,33 +12,10 @@ public class TwoHingeEvaluateTests
     {
         string root = TestData.TempDir("twohinge");
         string sim = Path.Combine(root, "sim"), runDir = Path.Combine(root, "run"), analysis = Path.Combine(root, "analysis");
-        Simulator.Run(new SimulationOptions
+        TinyRun.Make(TinyRun.Simulation(sim, 150) with
         {
-            StructurePath = TestData.Structure("1ake.pdb"),
-            Chains = ["A"],
-            Motion = "hinge",
-            Hinges = ["A:122-159;A:118,A:167;-45,45", "A:30-59;A:29,A:60;-30,30"],
-            NImages = 150,
-            Npix = 32,
-            Apix = 3.0,
-            Snr = 0.1,
-            Seed = 5,
-            OutDirValue = sim,
-        });
-        Trainer.Run(new TrainOptions
-        {
-            BaseStructurePath = Path.Combine(sim, "base.pdb"),
-            ParticlesPath = Path.Combine(sim, "particles.star"),
-            OutDir = runDir,
-            Epochs = 2,
-            BatchSize = 64,
-            EncoderHidden = [64, 32],
-            DecoderHidden = [64],
-            Segmentation = [new SegmentationPartOptions { Segments = 4 }],
-            Device = "cpu",
-            Threads = 1,
-            Seed = 1,
-        });
+            Selections = [], Axis = null, Hinges = ["A:122-159;A:118,A:167;-45,45", "A:30-59;A:29,A:60;-30,30"], Snr = 0.1, Seed = 5,
+        }, runDir);
         var a = CliRunner.Run("analyze", "--run", runDir, "--out", analysis, "--steps", "2", "--kmeans", "0", "--pcs", "1");
         Assert.True(a.ExitCode == 0, a.Err);
         var r = CliRunner.Run("evaluate", "--analysis", analysis, "--truth", sim, "--particles", "2", "--ceiling-images", "12",

@@ -1,5 +1,3 @@
-using CryoSphere.Simulation;
-using CryoSphere.Training;
 using CryoSphere.View;
 using Microsoft.Playwright;
 
@@ -32,33 +30,7 @@ public sealed class ViewFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Simulator.Run(new SimulationOptions
-        {
-            StructurePath = TestData.Structure("1ake.pdb"),
-            Chains = ["A"],
-            Motion = "hinge",
-            Selections = ["A:122-159"],
-            Axis = "A:118,A:167",
-            NImages = Images,
-            Npix = 32,
-            Apix = 3.0,
-            Seed = 1,
-            OutDirValue = SimDir,
-        });
-        Trainer.Run(new TrainOptions
-        {
-            BaseStructurePath = Path.Combine(SimDir, "base.pdb"),
-            ParticlesPath = Path.Combine(SimDir, "particles.star"),
-            OutDir = RunDir,
-            Epochs = 2,
-            BatchSize = 64,
-            EncoderHidden = [64, 32],
-            DecoderHidden = [64],
-            Segmentation = [new SegmentationPartOptions { Segments = 4 }],
-            Device = "cpu",
-            Threads = 1,
-            Seed = 1,
-        });
+        TinyRun.Make(TinyRun.Simulation(SimDir, Images), RunDir);
         var r = CliRunner.Run("analyze", "--run", RunDir, "--out", AnalysisDir, "--steps", "5", "--kmeans", "3", "--pcs", "1");
         Assert.True(r.ExitCode == 0, r.Err);
         Session = ViewSession.Open(RunDir, AnalysisDir, device: "cpu");
