@@ -147,5 +147,39 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         Assert.True(loaded.Meta.Epoch >= 1);
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task CtrlCToMpirunStopsEveryRankAndTheRunResumes()
+    {
+        string dir = TestData.TempDir("mpi-int");
+        string run = Path.Combine(dir, "run");
+        using var p = MpiRun.Start(2, TrainArgs(dir, run, 16, 300));
+        var err = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEndAsync();
+        string first = Path.Combine(run, "checkpoints", "latest");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(first) && !p.HasExited && clock.Elapsed < Limit) Thread.Sleep(50);
+        if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
+        // What a user's Ctrl-C does: SIGINT to mpirun, which passes the job's end on to the ranks.
+        using (var intr = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(CultureInfo.InvariantCulture)])) intr.WaitForExit();
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the job did not stop within 60 s of Ctrl-C");
+        string errText = await err, outText = await output;
+        Assert.DoesNotContain("   at ", errText + outText);
+        // Every rank lets go of the run: each ends with its one line (SIGTERM from mpirun), none lingers holding the lock.
+        Assert.All(errText.Split('\n').Where(l => l.StartsWith("cryosphere rank", StringComparison.Ordinal)),
+            l => Assert.Contains("--resume " + run, l));
+        var folder = new CryoSphere.Training.RunFolder(run);
+        var wait = System.Diagnostics.Stopwatch.StartNew();
+        while (CryoSphere.Training.RunLock.Holder(folder) is not null && wait.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(100);
+        Assert.Null(CryoSphere.Training.RunLock.Holder(folder));
+        // The newest checkpoint loads (an interrupted one when the ranks had time to agree, else the last epoch's),
+        // and one process carries the run on.
+        using (var loaded = TrainedRun.Open(run, needImages: false)) Assert.True(loaded.Meta.Epoch >= 1 || loaded.Meta.Batch > 0);
+        int done = MetricsRows(run).Count;
+        var r = CliRunner.Run("train", "--resume", run, "--epochs", (done + 1).ToString(CultureInfo.InvariantCulture));
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal(done + 1, MetricsRows(run).Count);
+    }
+
     private static IReadOnlyList<Dictionary<string, double>> MetricsRows(string run) => new CryoSphere.Training.MetricsLog(Path.Combine(run, "metrics.csv")).Rows;
 }
