@@ -7,15 +7,25 @@ namespace CryoSphere.Distributed;
 /// The few MPI functions CryoSphere calls, bound at run time to whichever libmpi the job was launched with.
 /// The C API is the same across implementations; the handles are not: Open MPI's MPI_COMM_WORLD, MPI_FLOAT,
 /// MPI_SUM … are exported global objects whose addresses are the handles (<c>ompi_mpi_comm_world</c> …),
-/// MPICH (and Intel MPI, MVAPICH, which share its ABI) uses integer constants from its mpi.h. Only the Open MPI
-/// path is exercised by the tests (Debian's openmpi-bin 4.1); the MPICH constants are from MPICH's mpi.h, untested.
+/// MPICH (and Intel MPI, MVAPICH, which share its ABI) uses integer constants from its mpi.h. Both are exercised by
+/// the tests (Debian's openmpi-bin 4.1 and mpich 4.0).
 /// </summary>
 internal sealed unsafe class MpiLibrary
 {
     private const int RtldNow = 2, RtldGlobal = 0x100;
 
-    /// <summary>Sonames tried in order: Open MPI 3–5, then the MPICH ABI.</summary>
-    internal static readonly string[] Candidates = ["libmpi.so.40", "libmpi.so.12", "libmpi.so"];
+    /// <summary>
+    /// Sonames to try, the launcher's own implementation first: the library must be the one whose launcher started
+    /// the job (Open MPI's mpirun announces OMPI_COMM_WORLD_SIZE; MPICH's Hydra and Slurm's PMI, PMI_SIZE), or
+    /// MPI_Init sees a singleton. With both installed (Debian: libmpi.so.40 and libmpich.so.12) the first found
+    /// would otherwise win whatever the launcher.
+    /// </summary>
+    internal static IReadOnlyList<string> Candidates(Func<string, string?> env)
+    {
+        string[] openMpi = ["libmpi.so.40"], mpich = ["libmpich.so.12", "libmpi.so.12"];
+        IEnumerable<string> order = env("OMPI_COMM_WORLD_SIZE") is null && env("PMI_SIZE") is not null ? mpich.Concat(openMpi) : openMpi.Concat(mpich);
+        return [.. order, "libmpi.so"];
+    }
 
     public string Path { get; }
     public bool IsOpenMpi { get; }
@@ -95,7 +105,7 @@ internal sealed unsafe class MpiLibrary
     {
         var names = new List<string>();
         if (Environment.GetEnvironmentVariable("CRYOSPHERE_MPI_LIBRARY") is { Length: > 0 } custom) names.Add(custom);
-        names.AddRange(Candidates);
+        names.AddRange(Candidates(Environment.GetEnvironmentVariable));
         tried = string.Join(", ", names);
         foreach (var n in names)
         {
@@ -112,7 +122,8 @@ internal sealed unsafe class MpiLibrary
         int len = 0;
         fixed (byte* p = buf)
             if (getLibraryVersion(p, &len) != 0) return "unknown MPI";
-        return Encoding.ASCII.GetString(buf, 0, Math.Clamp(len, 0, buf.Length)).Split('\n')[0].Split(',')[0].Trim();
+        string first = Encoding.ASCII.GetString(buf, 0, Math.Clamp(len, 0, buf.Length)).Split('\n')[0].Split(',')[0];
+        return string.Join(' ', first.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));   // MPICH: "MPICH Version:\t4.0.2"
     }
 
     /// <summary>MPI's message for an error code.</summary>

@@ -32,6 +32,16 @@ public class DataParallelPiecesTests
     }
 
     [Fact]
+    public void TheLaunchersOwnMpiLibraryIsTriedFirst()
+    {
+        Func<string, string?> Env(params (string K, string V)[] vars) => k => vars.FirstOrDefault(v => v.K == k).V;
+        Assert.Equal("libmpi.so.40", MpiLibrary.Candidates(Env(("OMPI_COMM_WORLD_SIZE", "2"), ("PMI_SIZE", "2")))[0]);
+        Assert.Equal("libmpich.so.12", MpiLibrary.Candidates(Env(("PMI_SIZE", "2")))[0]);   // Hydra or Slurm's PMI
+        Assert.Equal("libmpi.so.40", MpiLibrary.Candidates(Env())[0]);
+        Assert.Equal("libmpi.so", MpiLibrary.Candidates(Env())[^1]);
+    }
+
+    [Fact]
     public void TheRanksNoiseRowsMakeUpTheOneProcessDraw()
     {
         using var scope = NewDisposeScope();

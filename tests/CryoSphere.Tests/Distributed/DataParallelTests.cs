@@ -69,6 +69,25 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void UnderMpichTooTwoRanksEqualOneRank()
+    {
+        // The same binary under MPICH's launcher binds MPICH's library (its integer handles, not Open MPI's objects).
+        string dir = TestData.TempDir("mpich-eq");
+        string one = Path.Combine(dir, "one"), two = Path.Combine(dir, "two");
+        var r1 = CliRunner.Run(TrainArgs(dir, one, 32, 1));
+        Assert.True(r1.ExitCode == 0, r1.Err);
+        var r2 = MpiRun.Run(2, TrainArgs(dir, two, 16, 1), Limit, launcher: MpiRun.Mpich);
+        Assert.True(r2.ExitCode == 0, r2.Err + r2.Out);
+        Assert.Contains("data parallel: MPICH", File.ReadAllText(Path.Combine(two, "run.log")));
+        using var a = TrainedRun.Open(one, 1, needImages: false);
+        using var b = TrainedRun.Open(two, 1, needImages: false);
+        var pa = a.Vae.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, pb) in b.Vae.named_parameters())
+            Assert.True((pa[name] - pb).norm().ToDouble() <= 1e-5 * Math.Max(pa[name].norm().ToDouble(), 1e-12), name);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public void NonAmortisedLatentsMatchToo()
     {
         // Per-image latents: each rank's gradient touches only its particles' rows; the average is one process's.

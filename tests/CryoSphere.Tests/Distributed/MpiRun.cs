@@ -10,15 +10,21 @@ public static class MpiRun
 {
     public sealed record Result(int ExitCode, string Out, string Err);
 
-    public static Process Start(int ranks, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    /// <summary>MPICH's launcher (Hydra), installed beside Open MPI by .ci/run (Debian's mpich; `mpirun` stays Open MPI's).</summary>
+    public const string Mpich = "mpirun.mpich";
+
+    public static Process Start(int ranks, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string launcher = "mpirun")
     {
-        var psi = new ProcessStartInfo("mpirun")
+        var psi = new ProcessStartInfo(launcher)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "--oversubscribe", "--bind-to", "none" }) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add("-np");
+        psi.ArgumentList.Add(ranks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Open MPI's: ranks may outnumber cores and must not be pinned to one; Hydra does neither by default.
+        if (launcher != Mpich) foreach (var a in new[] { "--oversubscribe", "--bind-to", "none" }) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CryoSphere.Cli.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -28,13 +34,13 @@ public static class MpiRun
         try { return Process.Start(psi)!; }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException("mpirun not found: install Open MPI (apt-get install openmpi-bin libopenmpi-dev; .ci/run does)", e);
+            throw new InvalidOperationException($"{launcher} not found: install Open MPI and MPICH (apt-get install openmpi-bin libopenmpi-dev mpich; .ci/run does)", e);
         }
     }
 
-    public static Result Run(int ranks, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? env = null)
+    public static Result Run(int ranks, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? env = null, string launcher = "mpirun")
     {
-        using var p = Start(ranks, args, env);
+        using var p = Start(ranks, args, env, launcher);
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEndAsync();
         if (!p.WaitForExit(timeout))
