@@ -81,9 +81,7 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         Assert.Contains("data parallel: MPICH", File.ReadAllText(Path.Combine(two, "run.log")));
         using var a = TrainedRun.Open(one, 1, needImages: false);
         using var b = TrainedRun.Open(two, 1, needImages: false);
-        var pa = a.Vae.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        foreach (var (name, pb) in b.Vae.named_parameters())
-            Assert.True((pa[name] - pb).norm().ToDouble() <= 1e-5 * Math.Max(pa[name].norm().ToDouble(), 1e-12), name);
+        AssertSameWeights(a, b);
     }
 
     [Fact]
@@ -102,9 +100,7 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         using var a = TrainedRun.Open(one, 1, needImages: false);
         using var b = TrainedRun.Open(two, 1, needImages: false);
         Assert.NotNull(a.Vae.Latents);
-        var pa = a.Vae.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        foreach (var (name, pb) in b.Vae.named_parameters())
-            Assert.True((pa[name] - pb).norm().ToDouble() <= 1e-5 * Math.Max(pa[name].norm().ToDouble(), 1e-12), name);
+        AssertSameWeights(a, b);
         // The latent tables travel as the global batch's rows (32 particles × (μ, log σ) of 8), not whole (160 rows).
         long table = b.Vae.Latents!.RowTables.Sum(t => t.numel());
         long dense = b.Vae.parameters().Sum(p => p.numel()) - table;
@@ -122,11 +118,7 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         using var p = MpiRun.Start(2, TrainArgs(dir, run, 16, 300), new Dictionary<string, string> { ["CS_TEST_TAG"] = tag });
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEndAsync();
-        // The pointer, written after the first checkpoint: from then on a kill leaves a run that resumes.
-        string first = Path.Combine(run, "checkpoints", "latest");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(first) && !p.HasExited && clock.Elapsed < Limit) Thread.Sleep(50);
-        if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
+        await WaitForFirstCheckpoint(p, run, err);
         int pid = MpiRun.RankPid(tag, 1) ?? throw new InvalidOperationException("rank 1 not found");
         System.Diagnostics.Process.GetProcessById(pid).Kill();   // SIGKILL, mid-epoch 2 or later
         Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the job did not stop within 60 s of a rank's death");
@@ -151,11 +143,7 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         using var p = MpiRun.Start(2, TrainArgs(dir, run, 16, 300), new Dictionary<string, string> { ["CS_TEST_TAG"] = tag, ["CRYOSPHERE_MPI_TIMEOUT"] = "8" });
         var err = p.StandardError.ReadToEndAsync();
         _ = p.StandardOutput.ReadToEndAsync();
-        // The pointer, written after the first checkpoint: from then on a kill leaves a run that resumes.
-        string first = Path.Combine(run, "checkpoints", "latest");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(first) && !p.HasExited && clock.Elapsed < Limit) Thread.Sleep(50);
-        if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
+        await WaitForFirstCheckpoint(p, run, err);
         int pid = MpiRun.RankPid(tag, 1) ?? throw new InvalidOperationException("rank 1 not found");
         // SIGSTOP: the rank neither answers nor dies, as on a hung node; mpirun sees nothing wrong.
         using (var stop = System.Diagnostics.Process.Start("kill", ["-STOP", pid.ToString(CultureInfo.InvariantCulture)])) stop.WaitForExit();
@@ -175,10 +163,7 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         using var p = MpiRun.Start(2, TrainArgs(dir, run, 16, 300));
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEndAsync();
-        string first = Path.Combine(run, "checkpoints", "latest");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(first) && !p.HasExited && clock.Elapsed < Limit) Thread.Sleep(50);
-        if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
+        await WaitForFirstCheckpoint(p, run, err);
         // What a user's Ctrl-C does: SIGINT to mpirun, which passes the job's end on to the ranks.
         using (var intr = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(CultureInfo.InvariantCulture)])) intr.WaitForExit();
         Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the job did not stop within 60 s of Ctrl-C");
@@ -198,6 +183,23 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         var r = CliRunner.Run("train", "--resume", run, "--epochs", (done + 1).ToString(CultureInfo.InvariantCulture));
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Equal(done + 1, MetricsRows(run).Count);
+    }
+
+    // The pointer, written after the first checkpoint: from then on a kill or an interrupt leaves a run that resumes.
+    private static async Task WaitForFirstCheckpoint(System.Diagnostics.Process p, string run, Task<string> err)
+    {
+        string first = Path.Combine(run, "checkpoints", "latest");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(first) && !p.HasExited && clock.Elapsed < Limit) Thread.Sleep(50);
+        if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
+    }
+
+    // Every parameter of b within 1e-5 (relative) of a's.
+    private static void AssertSameWeights(TrainedRun a, TrainedRun b)
+    {
+        var pa = a.Vae.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, pb) in b.Vae.named_parameters())
+            Assert.True((pa[name] - pb).norm().ToDouble() <= 1e-5 * Math.Max(pa[name].norm().ToDouble(), 1e-12), name);
     }
 
     private static IReadOnlyList<Dictionary<string, double>> MetricsRows(string run) => new CryoSphere.Training.MetricsLog(Path.Combine(run, "metrics.csv")).Rows;
