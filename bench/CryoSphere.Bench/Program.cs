@@ -19,6 +19,7 @@ internal static class Program
         new MpiScalingBench(),
         new BackprojectMemoryBench(),
         new FitBench(),
+        new PairBench(),
     ];
 
     private static int Main(string[] args)

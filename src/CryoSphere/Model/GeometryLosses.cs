@@ -66,23 +66,19 @@ public static partial class Losses
     }
 
     /// <summary>
-    /// ‖X_i − X_j‖ per image and pair, coords (B, R, 3) and pairs (P, 2) → (B, P). The residues are gathered
-    /// along the flattened (B, 3R) rows with one broadcast index: gather's backward is one scatter-add loop,
-    /// where index_select along dim 1 backpropagates through index_add with one kernel call per pair
-    /// (measured: the light clash loss's backward took ~20 % of a training step at 428 residues).
+    /// ‖X_i − X_j‖ per image and pair, coords (B, R, 3) and pairs (P, 2) → (B, P). The coordinates are laid out as
+    /// (R, 3B) rows so that each pair end is one contiguous row of 3B floats: index_select's backward (index_add along
+    /// dim 0) then adds whole rows, vectorised. Measured (`bench pairs`, B 64, R 428, P 6,500, 1 thread): forward +
+    /// backward 11 ms against 20 ms for a gather on the (B, 3R) rows, whose scatter-add backward and strided forward go
+    /// element by element, and against index_select along the residue axis, whose backward makes one kernel call per pair.
     /// </summary>
-    // An int64 Scalar made once (a per-call `* 3` would leave a native Scalar to the finalizer; see Scalars).
-    private static readonly Scalar Three = 3L.ToScalar();
-
     internal static Tensor PairDistances(Tensor coords, Tensor pairs)
     {
         long b = coords.shape[0], r = coords.shape[1], p = pairs.shape[0];
-        Tensor flat = coords.reshape(b, 3 * r);
-        Tensor xyz = torch.arange(3, dtype: ScalarType.Int64, device: coords.device);
-        Tensor Index(int column) =>
-            pairs.select(1, column).to(coords.device).unsqueeze(1).mul(Three).add(xyz).reshape(1, 3 * p).expand(b, 3 * p);
-        Tensor diff = flat.gather(1, Index(0)) - flat.gather(1, Index(1));
-        return diff.reshape(b, p, 3).square().sum(-1).add(Scalars.Of(SqrtEps)).sqrt();
+        Tensor rows = coords.permute(1, 2, 0).reshape(r, 3 * b);
+        Tensor i = pairs.select(1, 0).to(coords.device), j = pairs.select(1, 1).to(coords.device);
+        Tensor diff = rows.index_select(0, i) - rows.index_select(0, j);
+        return diff.reshape(p, 3, b).square().sum(1).add(Scalars.Of(SqrtEps)).sqrt().t();
     }
 
     internal static Tensor Distance(Tensor a, Tensor b) => (a - b).square().sum(-1).add(Scalars.Of(SqrtEps)).sqrt();
