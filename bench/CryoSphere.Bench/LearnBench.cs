@@ -14,7 +14,7 @@ namespace CryoSphere.Bench;
 internal sealed class LearnBench : IBenchmark
 {
     public string Name => "learn";
-    public string Usage => "--sim DIR [--structure PDB (to make DIR) --images 3000 --npix 64 --apix 2 --snr 0.1] [--epochs E --every 5 --lr X --lr-seg X --kl-beta X --kl-schedule S --kl-m M --segments K --latent L --batch B --threads 2 --seed 1 --continuity X --enc-npix N --flip true|false --lp A]";
+    public string Usage => "--sim DIR [--structure PDB (to make DIR) --images 3000 --npix 64 --apix 2 --snr 0.1] [--epochs E --every 5 --lr X --lr-seg X --kl-beta X --kl-schedule S --kl-m M --kl-free-nats X --segments K --latent L --batch B --threads 2 --seed 1 --continuity X --enc-npix N --flip true|false --lp A]";
 
     private static double? D(BenchArgs a, string name) =>
         a.String(name) is { } s && s != "auto" ? double.Parse(s, CultureInfo.InvariantCulture) : null;
@@ -53,6 +53,7 @@ internal sealed class LearnBench : IBenchmark
             KlLatent = new LossTermOptions(a.String("kl-schedule") ?? d.KlLatent.Schedule, D(a, "kl-beta") ?? d.KlLatent.Beta, D(a, "kl-m") ?? d.KlLatent.M),
             Continuity = D(a, "continuity") is { } c ? new LossTermOptions("constant", c) : d.Continuity,
             EncoderNpix = I(a, "enc-npix") ?? d.EncoderNpix,
+            KlLatentFreeNats = D(a, "kl-free-nats") ?? d.KlLatentFreeNats,
             PhaseFlipEncoderInput = a.String("flip") is { } f ? f != "false" : d.PhaseFlipEncoderInput,
             LpBandwidth = D(a, "lp") ?? d.LpBandwidth,
             NImages = I(a, "n-images") ?? d.NImages,

@@ -44,6 +44,12 @@ public static partial class Losses
         return ((sigma.square() + mu.square()).sub(Scalars.Of(1.0)).mul(Scalars.Of(0.5)) - logSigma).sum(1).mean();
     }
 
+    /// <summary>
+    /// The KL(z) cost with free nats (Kingma et al. 2016): max(KL, floor). Below the floor the cost is constant, so no
+    /// gradient lowers the latent's information further; above it, the cost and its gradient are KL's own.
+    /// </summary>
+    public static Tensor FreeNats(Tensor kl, double floor) => floor > 0 ? kl.clamp_min(Scalars.Of(floor)) : kl;
+
     /// <summary>Sum of squared entries of <paramref name="weights"/> (the L2 penalty).</summary>
     public static Tensor L2(IEnumerable<Tensor> weights)
     {

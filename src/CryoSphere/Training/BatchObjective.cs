@@ -170,7 +170,7 @@ public sealed class BatchObjective
         if (w.KlLatent != 0)
         {
             using Scalar s = w.KlLatent.ToScalar();
-            total = total + terms["kl_latent"].mul(s);
+            total = total + Losses.FreeNats(terms["kl_latent"], o.KlLatentFreeNats).mul(s);
         }
         var seg = model.Segmentation;
         Add("kl_seg_mean", w.KlSegMean, seg.KlMeans);

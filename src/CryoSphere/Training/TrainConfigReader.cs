@@ -72,6 +72,7 @@ public static class TrainConfigReader
                 case "stop_on_plateau": o = o with { StopOnPlateau = Bool(path, ctx, node) ?? o.StopOnPlateau }; break;
                 case "min_steps": o = o with { MinSteps = Int(path, ctx, node) ?? o.MinSteps }; break;
                 case "plateau_tolerance": o = o with { PlateauTolerance = Dbl(path, ctx, node) ?? o.PlateauTolerance }; break;
+                case "kl_latent_free_nats": o = o with { KlLatentFreeNats = Dbl(path, ctx, node) ?? o.KlLatentFreeNats }; break;
                 case "ramp_steps": o = o with { RampSteps = Int(path, ctx, node) ?? o.RampSteps }; break;
                 case "batch_size": o = o with { BatchSize = Int(path, ctx, node) ?? o.BatchSize }; break;
                 case "epsilon_kl": o = o with { EpsilonKl = Dbl(path, ctx, node) ?? o.EpsilonKl }; break;
@@ -363,7 +364,7 @@ public static class TrainConfigReader
         ["N_epochs"] = (1, false), ["batch_size"] = (1, false), ["latent_dimension"] = (1, false), ["N_images"] = (1, false),
         ["Npix"] = (2, false), ["Npix_downsize"] = (2, false), ["encoder_npix"] = (2, false), ["threads"] = (0, false),
         ["keep_checkpoints"] = (0, false), ["log_interval"] = (1, false), ["apix"] = (0, true), ["sigma_gmm"] = (0, true),
-        ["tau_segmentation"] = (0, true), ["epsilon_kl"] = (0, false), ["lp_bandwidth"] = (0, true),
+        ["tau_segmentation"] = (0, true), ["epsilon_kl"] = (0, false), ["kl_latent_free_nats"] = (0, false), ["lp_bandwidth"] = (0, true),
         ["optimizer.learning_rate"] = (0, true), ["optimizer.learning_rate_segmentation"] = (0, true), ["scheduler.decay"] = (0, true),
     };
 

@@ -88,6 +88,9 @@ public sealed record TrainOptions
     public LossTermOptions Clash { get; init; } = new("constant", 0.0);
     public LossTermOptions Continuity { get; init; } = new("constant", 0.0);
     public LossTermOptions KlLatent { get; init; } = new("linear", null);
+    /// <summary>Free nats: KL(z) (batch mean) below this costs nothing, so weak data cannot push the latent to zero
+    /// information (Kingma et al. 2016; docs/training-defaults.md §9). 0 = off.</summary>
+    public double KlLatentFreeNats { get; init; }
     public LossTermOptions KlSegmentationMean { get; init; } = new("constant", 1e-5);
     public LossTermOptions KlSegmentationStd { get; init; } = new("constant", 1e-5);
     public LossTermOptions KlSegmentationProportions { get; init; } = new("constant", 1e-5);

@@ -147,4 +147,30 @@ public class LossesTests
         Tensor a = torch.tensor(new float[] { 1, -2 }), b = torch.tensor(new float[] { 3 });
         Assert.Equal(14f, Losses.L2(new[] { a, b }).ToSingle());
     }
+
+    [Fact]
+    public void FreeNatsStopTheKlGradientBelowTheFloorAndLeaveItAbove()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(2);
+        // Small μ and σ near 1: KL ≈ 0.05 nats per image, below a floor of 1; ×6 μ and σ 0.3: KL of several nats, above.
+        foreach (var (muScale, sigma, below) in new[] { (0.1, 0.95, true), (2.0, 0.3, false) })
+        {
+            Tensor mu = (torch.randn(16, 4, dtype: ScalarType.Float64) * muScale).requires_grad_(true);
+            Tensor sd = torch.full(16, 4, sigma, dtype: ScalarType.Float64).requires_grad_(true);
+            Tensor kl = Losses.KlLatent(mu, sd);
+            Assert.Equal(below, kl.ToDouble() < 1.0);
+            var free = torch.autograd.grad([Losses.FreeNats(kl, 1.0)], [mu, sd], retain_graph: true);
+            var plain = torch.autograd.grad([kl], [mu, sd], retain_graph: true);
+            Assert.Equal(Math.Max(kl.ToDouble(), 1.0), Losses.FreeNats(kl, 1.0).ToDouble(), 12);
+            for (int k = 0; k < 2; k++)
+            {
+                double expected = below ? 0 : plain[k].abs().max().ToDouble();
+                Assert.Equal(expected, free[k].abs().max().ToDouble(), 12);
+                if (!below) Assert.True(plain[k].abs().max().ToDouble() > 1e-3);
+            }
+            // A zero floor is the plain term.
+            Assert.Equal(kl.ToDouble(), Losses.FreeNats(kl, 0).ToDouble(), 15);
+        }
+    }
 }
