@@ -16,7 +16,7 @@ namespace CryoSphere.Bench;
 internal sealed class PanelBench : IBenchmark
 {
     public string Name => "panel";
-    public string Usage => "[--work DIR --only a,b --seeds 1,2,3 --slow true --threads 2 --ceiling-images 500 --table-only true] (members: "
+    public string Usage => "[--work DIR --only a,b --seeds 1,2,3 --slow true --threads 2 --ceiling-images 500 --table-only true; experiments: --segments K --kl-free-nats X] (members: "
         + string.Join(", ", PanelMembers.All.Select(m => m.Name)) + ")";
 
     public int Run(BenchArgs a)
@@ -33,12 +33,12 @@ internal sealed class PanelBench : IBenchmark
         if (a.String("table-only") != "true")
             foreach (var m in members)
                 foreach (int seed in seeds)
-                    RunOne(m, seed, shared, work, csv, a.Int("threads", 2), a.Int("ceiling-images", 500));
+                    RunOne(m, seed, shared, work, csv, a.Int("threads", 2), a.Int("ceiling-images", 500), a);
         PanelTable.Print(csv);
         return 0;
     }
 
-    private static void RunOne(PanelMember m, int seed, string shared, string work, string csv, int threads, int ceilingImages)
+    private static void RunOne(PanelMember m, int seed, string shared, string work, string csv, int threads, int ceilingImages, BenchArgs a)
     {
         string dir = Path.Combine(work, m.Name, $"seed{seed}");
         string sim = Path.Combine(dir, "sim"), run = Path.Combine(dir, "run");
@@ -54,6 +54,9 @@ internal sealed class PanelBench : IBenchmark
             BaseStructurePath = Path.Combine(sim, "base.pdb"), ParticlesPath = Path.Combine(sim, "particles.star"),
             OutDir = run, Seed = seed, Threads = threads, KeepCheckpoints = 1,
         };
+        // Experiments against the defaults (use another --work so the default table stays apart).
+        if (a.String("segments") is not null) o = o with { Segmentation = [new SegmentationPartOptions { Segments = a.Int("segments", 6) }] };
+        if (a.String("kl-free-nats") is not null) o = o with { KlLatentFreeNats = a.Double("kl-free-nats", 0) };
         var clock = Stopwatch.StartNew();
         var result = Trainer.Run(o);
         double minutes = clock.Elapsed.TotalMinutes;
