@@ -36,6 +36,8 @@ internal static class PanelMembers
             Base(SyntheticBundles.Write(Path.GetDirectoryName(o)!), o, seed, snr: 0.3) with { Selections = ["A:209-408"], Axis = "A:209,A:408", Range = [-30, 30] }),
         new("two-hinges-1ake", "1AKE A: LID A:122-159 ±45° and NMP A:30-59 ±30° independently (2-D truth), 64 px, SNR 0.1, 10,000 images", false, (s, o, seed) =>
             Base(Path.Combine(s, "1ake.pdb"), o, seed, images: 10000) with { Chains = ["A"], Hinges = ["A:122-159;A:118,A:167;-45,45", "A:30-59;A:29,A:60;-30,30"] }),
+        new("nmp-1ake", "1AKE A: the NMP A:30-59 alone ±30° (two-hinges-1ake's weaker motion by itself), 64 px, SNR 0.1, 10,000 images", false, (s, o, seed) =>
+            Base(Path.Combine(s, "1ake.pdb"), o, seed, images: 10000) with { Chains = ["A"], Hinges = ["A:30-59;A:29,A:60;-30,30"] }),
         new("lid-1ake-image-snr0.01", "as lid-1ake at SNR 0.01 in the whole-image convention", false, (s, o, seed) =>
             Base(Path.Combine(s, "1ake.pdb"), o, seed, snr: 0.01) with { Chains = ["A"], Selections = ["A:122-159"], Axis = "A:118,A:167", Range = [-45, 45], SnrConvention = "image" }),
         new("core-4ake-96", "4AKE A (214 res): LID+NMP (A:30-59, A:122-159) ±25° against the CORE, 96 px at 1.5 Å, SNR 0.1", false, (s, o, seed) =>

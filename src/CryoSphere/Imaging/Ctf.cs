@@ -102,11 +102,12 @@ public static class Ctf
     }
 
     /// <summary>
-    /// CTF (B,N,N) in FFT (unshifted) order: the same function as <see cref="Compute(CtfBatch, ImageGrid)"/>
-    /// ifftshifted, evaluated as sin(γ − asin w)·envelope with γ one small matmul of per-image coefficients
+    /// CTF (B, rows, columns) on <see cref="FrequencyTables"/>' extended half-spectrum tables (rfft2's half plus, for
+    /// even N, the Nyquist aliases; <see cref="FrequencyTables.Fold"/> once a filter is made from it): the function of
+    /// <see cref="Compute(CtfBatch, ImageGrid)"/> at those frequencies, evaluated as sin(γ − asin w)·envelope with γ one small matmul of per-image coefficients
     /// against the grid's cached basis (<see cref="FrequencyTables"/>). No gradient (CTF parameters are data).
     /// </summary>
-    public static Tensor ComputeFft(CtfBatch ctf, ImageGrid grid, ScalarType? dtype = null)
+    public static Tensor ComputeHalf(CtfBatch ctf, ImageGrid grid, ScalarType? dtype = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -114,8 +115,9 @@ public static class Ctf
         var tables = FrequencyTables.For(grid, ctf.DefocusU.device, dt);
         long b = ctf.Count;
         var (c, phase) = Coefficients(ctf);
-        Tensor gamma = addmm(phase.to_type(dt).unsqueeze(0), tables.CtfBasis, c.to_type(dt).T, 1, 1);     // (N², B)
-        Tensor value = gamma.T.sin().reshape(b, grid.N, grid.N);
+        Tensor gamma = addmm(phase.to_type(dt).unsqueeze(0), tables.CtfBasis, c.to_type(dt).T, 1, 1);     // (pixels, B)
+        var (rows, columns) = tables.Extended;
+        Tensor value = gamma.T.sin().reshape(b, rows, columns);
         bool envelope = ctf.HasEnvelope ?? (ctf.BFactor.ne(Scalars.Of(0)).any().ToBoolean() || ctf.Scale.ne(Scalars.Of(1)).any().ToBoolean());
         if (envelope)
             value = value * (tables.S2 * ctf.BFactor.to_type(dt).mul(Scalars.Of(-0.25)).reshape(-1, 1, 1)).exp() * ctf.Scale.to_type(dt).reshape(-1, 1, 1);

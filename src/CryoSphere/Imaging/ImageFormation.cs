@@ -24,30 +24,33 @@ public static class ImageFormation
         if (shiftsA is not null && (shiftsA.dim() != 2 || shiftsA.shape[0] != images.shape[0] || shiftsA.shape[1] != 2))
             throw new ArgumentException("shifts must be (B,2)", nameof(shiftsA));
 
-        return ApplyFft(images, ctf is null ? null : Ctf.ComputeFft(ctf, grid, images.dtype), shiftsA, grid);
+        return ApplyHalf(images, ctf is null ? null : Ctf.ComputeHalf(ctf, grid, images.dtype), shiftsA, grid);
     }
 
     /// <summary>
-    /// <see cref="Apply"/> with the CTF given in FFT order (<see cref="Ctf.ComputeFft"/>, (B,N,N), no gradient),
-    /// so that a step that needs the CTF twice computes it once. The filter −CTF·ramp is built without autograd
-    /// from cached frequency tables and a separable ramp; the images take one complex product each way.
+    /// <see cref="Apply"/> with the CTF given on the extended half-spectrum tables (<see cref="Ctf.ComputeHalf"/>, no
+    /// gradient), so that a step that needs the CTF twice computes it once. The filter −CTF·ramp is built without
+    /// autograd from cached frequency tables and a separable ramp, folded to rfft2's half spectrum; the images take
+    /// rfft2, one complex product and irfft2 (<see cref="FrequencyTables"/>).
     /// </summary>
-    public static Tensor ApplyFft(Tensor images, Tensor? ctfFft, Tensor? shiftsA, ImageGrid grid)
+    public static Tensor ApplyHalf(Tensor images, Tensor? ctfHalf, Tensor? shiftsA, ImageGrid grid)
     {
-        if (ctfFft is null && shiftsA is null) return images;
+        if (ctfHalf is null && shiftsA is null) return images;
         using var scope = NewDisposeScope();
         Tensor filter;
         using (no_grad())
         {
-            Tensor? real = ctfFft?.to_type(images.dtype).neg();
+            Tensor? real = ctfHalf?.to_type(images.dtype).neg();
+            var tables = FrequencyTables.For(grid, images.device, images.dtype);
             if (shiftsA is null) filter = complex(real!, zeros_like(real!));
             else
             {
-                var (re, im) = FrequencyTables.For(grid, images.device, images.dtype).PhaseRamp(shiftsA);
+                var (re, im) = tables.PhaseRamp(shiftsA);
                 filter = real is null ? complex(re, im) : complex(re.mul_(real), im.mul_(real));
             }
+            filter = tables.Fold(filter);
         }
-        Tensor result = fft.ifft2(fft.fft2(images) * filter).real.contiguous();
+        Tensor result = fft.irfft2(fft.rfft2(images) * filter, s: [grid.N, grid.N]);
         return result.MoveToOuterDisposeScope();
     }
 }

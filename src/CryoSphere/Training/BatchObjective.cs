@@ -24,7 +24,7 @@ public sealed class BatchObjective
     private readonly Tensor rotationTable, shiftTable;
     private readonly CtfBatch? ctfTable;
     // The low-pass filter of the target in FFT order, made once.
-    private readonly Tensor? lowPassFft;
+    private readonly Tensor? lowPassHalf;
 
     /// <param name="setup">What is fixed for the run.</param>
     /// <param name="model">The VAE; null for an objective that only prepares batches and fits the base structure (<see cref="BaseModelFit"/>).</param>
@@ -43,7 +43,8 @@ public sealed class BatchObjective
         shiftTable = (t.ShiftsA is { } s ? tensor(s, [count, 2]) : zeros(count, 2)).to(dev).DetachFromDisposeScope();
         ctfTable = t.Ctf is null ? null : CtfBatch.From(t.Ctf, dev);
         if (setup.Options.LpBandwidth is { } lp)
-            lowPassFft = fft.ifftshift(LowPass.Filter(setup.Grid, lp, dev)).contiguous().DetachFromDisposeScope();
+            // Radial, so its Nyquist aliases agree: the full table's first ⌊N/2⌋+1 columns are its half spectrum.
+            lowPassHalf = fft.ifftshift(LowPass.Filter(setup.Grid, lp, dev)).narrow(1, 0, setup.Grid.N / 2 + 1).contiguous().DetachFromDisposeScope();
     }
 
     /// <summary>
@@ -74,30 +75,32 @@ public sealed class BatchObjective
     public Tensor EncoderInput(Tensor images, Tensor shifts, CtfBatch? ctf)
     {
         using var scope = NewDisposeScope();
-        Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, setup.Grid, images.dtype);
-        return Inputs(images, shifts, ctfFft, target: false).Encoder.MoveToOuterDisposeScope();
+        Tensor? ctfHalf = ctf is null ? null : Ctf.ComputeHalf(ctf, setup.Grid, images.dtype);
+        return Inputs(images, shifts, ctfHalf, target: false).Encoder.MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Encoder input (see <see cref="EncoderInput"/>) and loss target (low-passed when asked) from one FFT of the
     /// images, with filters in FFT order from cached tables; no gradient (the images are data).
     /// </summary>
-    private (Tensor Encoder, Tensor Target) Inputs(Tensor images, Tensor shifts, Tensor? ctfFft, bool target)
+    private (Tensor Encoder, Tensor Target) Inputs(Tensor images, Tensor shifts, Tensor? ctfHalf, bool target)
     {
         using var noGrad = no_grad();
         var grid = setup.Grid;
-        Tensor f = fft.fft2(images);
-        var (re, im) = FrequencyTables.For(grid, images.device, images.dtype).PhaseRamp(shifts.neg());
-        if (ctfFft is not null && setup.Options.PhaseFlipEncoderInput)
+        Tensor f = fft.rfft2(images);
+        var tables = FrequencyTables.For(grid, images.device, images.dtype);
+        var (re, im) = tables.PhaseRamp(shifts.neg());
+        if (ctfHalf is not null && setup.Options.PhaseFlipEncoderInput)
         {
-            Tensor sign = ctfFft.sign().to_type(images.dtype);
+            Tensor sign = ctfHalf.sign().to_type(images.dtype);
             re.mul_(sign);
             im.mul_(sign);
         }
-        Tensor centred = fft.ifft2(f * complex(re, im)).real.contiguous();
+        long[] side = [grid.N, grid.N];
+        Tensor centred = fft.irfft2(f * tables.Fold(complex(re, im)), s: side);
         if (setup.EncoderSide != grid.N) centred = Fourier.FourierCrop(centred, setup.EncoderSide);
         Tensor enc = setup.InputMask is null ? centred : centred * setup.InputMask;
-        Tensor tgt = !target || lowPassFft is null ? images : fft.ifft2(f * lowPassFft).real.contiguous();
+        Tensor tgt = !target || lowPassHalf is null ? images : fft.irfft2(f * lowPassHalf, s: side);
         return (enc, tgt);
     }
 
@@ -109,9 +112,9 @@ public sealed class BatchObjective
     public (Tensor Target, Tensor Prediction) TargetAndPrediction(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor coords)
     {
         using var guard = NativeCallGuard.Enter(); // called from outside the library (the dashboard)
-        Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, setup.Grid, images.dtype);
-        var (_, target) = Inputs(images, shifts, ctfFft, target: true);
-        return (target, Predict(coords, rotations, ctfFft, shifts));
+        Tensor? ctfHalf = ctf is null ? null : Ctf.ComputeHalf(ctf, setup.Grid, images.dtype);
+        var (_, target) = Inputs(images, shifts, ctfHalf, target: true);
+        return (target, Predict(coords, rotations, ctfHalf, shifts));
     }
 
     /// <summary>
@@ -125,9 +128,9 @@ public sealed class BatchObjective
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long b = images.shape[0];
-        Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, setup.Grid, images.dtype);
+        Tensor? ctfHalf = ctf is null ? null : Ctf.ComputeHalf(ctf, setup.Grid, images.dtype);
         Tensor coords = setup.BaseCoords.unsqueeze(0).expand(b, -1, -1);
-        Tensor pred = Predict(coords, rotations, ctfFft, shifts);
+        Tensor pred = Predict(coords, rotations, ctfHalf, shifts);
         Tensor p = pred - pred.mean([1, 2], keepdim: true), y = images - images.mean([1, 2], keepdim: true);
         Tensor gain = (p * y).sum([1, 2], keepdim: true) / (p * p).sum([1, 2], keepdim: true).clamp_min(1e-30);
         Tensor fit = p * gain;
@@ -140,8 +143,8 @@ public sealed class BatchObjective
     }
 
     // Rotate, project the Gaussians, then CTF and shift: the image formation of the method.
-    private Tensor Predict(Tensor coords, Tensor rotations, Tensor? ctfFft, Tensor shifts) =>
-        ImageFormation.ApplyFft(GaussianRenderer.RotateAndProject(coords, rotations, setup.Amplitudes, setup.Options.SigmaGmm, setup.Grid), ctfFft, shifts, setup.Grid);
+    private Tensor Predict(Tensor coords, Tensor rotations, Tensor? ctfHalf, Tensor shifts) =>
+        ImageFormation.ApplyHalf(GaussianRenderer.RotateAndProject(coords, rotations, setup.Amplitudes, setup.Options.SigmaGmm, setup.Grid), ctfHalf, shifts, setup.Grid);
 
     /// <summary>Computes the weighted loss of a prepared batch (<paramref name="rows"/>: see <see cref="NoiseRows"/>).</summary>
     public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen, NoiseRows? rows = null)
@@ -149,11 +152,11 @@ public sealed class BatchObjective
         var o = setup.Options;
         var grid = setup.Grid;
         // The CTF once per step, in FFT order: its sign for the encoder, its value for the prediction.
-        Tensor? ctfFft = ctf is null ? null : Ctf.ComputeFft(ctf, grid, images.dtype);
-        var (encIn, target) = Inputs(images, shifts, ctfFft, target: true);
+        Tensor? ctfHalf = ctf is null ? null : Ctf.ComputeHalf(ctf, grid, images.dtype);
+        var (encIn, target) = Inputs(images, shifts, ctfHalf, target: true);
 
         var outp = model.Forward(encIn, setup.BaseCoords, indices, gen, rows);
-        Tensor pred = Predict(outp.Coords, rotations, ctfFft, shifts);
+        Tensor pred = Predict(outp.Coords, rotations, ctfHalf, shifts);
         var (corr, _) = Losses.Correlation(pred, target, setup.LossMask);
 
         var terms = new Dictionary<string, Tensor> { ["corr"] = corr };

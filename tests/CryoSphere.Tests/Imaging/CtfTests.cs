@@ -108,7 +108,7 @@ public class CtfTests
     [InlineData(16, ScalarType.Float64, 1e-12)]
     [InlineData(15, ScalarType.Float64, 1e-12)]
     [InlineData(64, ScalarType.Float32, 1e-4)]
-    public void FftOrderCtfEqualsTheCentredOneIfftshifted(int n, ScalarType dtype, double tol)
+    public void HalfSpectrumCtfEqualsTheCentredFormulaAtItsFrequencies(int n, ScalarType dtype, double tol)
     {
         using var scope = NewDisposeScope();
         var grid = new ImageGrid(n, 1.7);
@@ -119,12 +119,25 @@ public class CtfTests
             new CtfParameters(15000, 15000, 0, 300, 2.7, 1.0),
         };
         using var batch = CtfBatch.From(ps, CPU, dtype);
-        Tensor expected = fft.ifftshift(Ctf.Compute(batch, grid), new long[] { -2, -1 });
-        Tensor got = Ctf.ComputeFft(batch, grid);
+        // The extended tables' frequencies written out: rows ky in FFT order (+N/2 appended for even N), columns
+        // kx = 0…⌊N/2⌋ (−N/2 appended for even N); the centred formula (angles via atan2) evaluated there.
+        double step = grid.FrequencyStep;
+        var ky = Enumerable.Range(0, n).Select(j => (j < (n + 1) / 2 ? j : j - n) * step).ToList();
+        var kx = Enumerable.Range(0, n / 2 + 1).Select(j => j * step).ToList();
+        if (n % 2 == 0) { ky.Add(n / 2 * step); kx.Add(-n / 2 * step); }
+        Tensor kyT = tensor(ky.ToArray(), dtype: dtype).unsqueeze(1).expand(ky.Count, kx.Count);
+        Tensor kxT = tensor(kx.ToArray(), dtype: dtype).unsqueeze(0).expand(ky.Count, kx.Count);
+        Tensor expected = Ctf.Compute(batch, kxT, kyT);
+        Tensor got = Ctf.ComputeHalf(batch, grid);
+        Assert.Equal(expected.shape, got.shape);
         Assert.True((got - expected).abs().max().ToDouble() < tol, $"max diff {(got - expected).abs().max().ToDouble()}");
-        // The same rows gathered from a per-run table.
+        // Away from the Nyquist aliases these are the ifftshifted full grid's first ⌊N/2⌋+1 columns.
+        Tensor full = fft.ifftshift(Ctf.Compute(batch, grid), new long[] { -2, -1 });
+        int inner = (n + 1) / 2;
+        Tensor a = got.narrow(1, 0, n).narrow(2, 0, inner), e = full.narrow(2, 0, inner);
+        Assert.True((a - e).abs().max().ToDouble() < tol);
         using var gathered = CtfBatch.Gather(batch, tensor(new long[] { 2, 0 }));
-        Tensor g2 = Ctf.ComputeFft(gathered, grid);
+        Tensor g2 = Ctf.ComputeHalf(gathered, grid);
         Assert.True((g2 - got.index_select(0, tensor(new long[] { 2, 0 }))).abs().max().ToDouble() == 0);
     }
 }
