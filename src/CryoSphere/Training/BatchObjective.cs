@@ -173,7 +173,7 @@ public sealed class BatchObjective
         if (w.KlLatent != 0)
         {
             using Scalar s = w.KlLatent.ToScalar();
-            total = total + Losses.FreeNats(terms["kl_latent"], o.KlLatentFreeNats).mul(s);
+            total = total + Losses.FreeNats(terms["kl_latent"], w.KlLatentFreeNats).mul(s);
         }
         var seg = model.Segmentation;
         Add("kl_seg_mean", w.KlSegMean, seg.KlMeans);

@@ -29,8 +29,12 @@ public sealed class TrainingBudget
     public double RampEpochs =>
         Math.Max(1.0, Math.Min(Options.RampSteps, Options.Epochs * (double)StepsPerEpoch / 2)) / StepsPerEpoch;
 
-    /// <summary>Epochs before the plateau rule may stop the run: at least <see cref="TrainOptions.MinSteps"/> steps and the whole ramp.</summary>
-    public int MinEpochs => (int)Math.Ceiling(Math.Max(Options.MinSteps / (double)StepsPerEpoch, RampEpochs));
+    /// <summary>
+    /// Epochs before the plateau rule may stop the run: at least <see cref="TrainOptions.MinSteps"/> steps, the whole
+    /// ramp and, with free nats, their fade (twice the ramp: <see cref="LossWeights.FreeNats"/>).
+    /// </summary>
+    public int MinEpochs => (int)Math.Ceiling(Math.Max(Options.MinSteps / (double)StepsPerEpoch,
+        Options.KlLatentFreeNats > 0 ? 2 * RampEpochs : RampEpochs));
 
     /// <summary>
     /// Epochs to show as the run's length once <paramref name="atLeast"/> epochs are known to be needed: with the

@@ -4,8 +4,9 @@ namespace CryoSphere.Tests.Training;
 
 public class TrainingBudgetTests
 {
-    private static TrainOptions O(int minSteps = 0, double tol = 0.05, bool stop = true, int epochs = 400, int ramp = 1500) =>
-        new() { MinSteps = minSteps, PlateauTolerance = tol, StopOnPlateau = stop, Epochs = epochs, RampSteps = ramp };
+    // Free nats off unless asked: these tests are about the plateau rule; FreeNatsFade… covers what they add.
+    private static TrainOptions O(int minSteps = 0, double tol = 0.05, bool stop = true, int epochs = 400, int ramp = 1500, double freeNats = 0) =>
+        new() { MinSteps = minSteps, PlateauTolerance = tol, StopOnPlateau = stop, Epochs = epochs, RampSteps = ramp, KlLatentFreeNats = freeNats };
 
     /// <summary>corr(e) = −a·(1 − exp(−e/τ)): the first epoch E where the last quarter improved by ≤ 5% of the total.</summary>
     private static int ExpectedStop(double tau, int minEpochs)
@@ -67,5 +68,25 @@ public class TrainingBudgetTests
         Assert.Equal(15.0, new TrainingBudget(O(ramp: 1500), 100).RampEpochs, 10); // 1,500 steps of 100
         Assert.Equal(150.0, new TrainingBudget(O(ramp: 1500), 10).RampEpochs, 10);
         Assert.Equal(15.0, new TrainingBudget(O(ramp: 1500, epochs: 30), 24).RampEpochs, 10); // short explicit run: half of it
+    }
+
+    [Fact]
+    public void FreeNatsStayWhileKlRampsInThenFadeAndTheRunLastsUntilTheyAreGone()
+    {
+        var budget = new TrainingBudget(O(minSteps: 500, ramp: 300, freeNats: 1.5), 20);   // ramp 15 epochs
+        Assert.Equal(1.5, LossWeights.FreeNats(budget, 0), 12);
+        Assert.Equal(1.5, LossWeights.FreeNats(budget, 15), 12);
+        Assert.Equal(0.75, LossWeights.FreeNats(budget, 22.5), 12);
+        Assert.Equal(0, LossWeights.FreeNats(budget, 30), 12);
+        Assert.Equal(0, LossWeights.FreeNats(budget, 100), 12);
+        Assert.Equal(0.75, LossWeights.At(budget, 64, 22, 0.5).KlLatentFreeNats, 12);
+        // The plateau rule waits for the fade: 30 epochs, not the 25 of the minimum steps.
+        Assert.Equal(30, budget.MinEpochs);
+        var flat = Enumerable.Repeat(-0.5, 100).ToList();
+        flat[0] = -0.4;
+        Assert.False(budget.Converged(flat.Take(29).ToList()));
+        Assert.True(budget.Converged(flat.Take(30).ToList()));
+        Assert.Equal(0, LossWeights.FreeNats(new TrainingBudget(O(ramp: 300), 20), 0));
+        Assert.Equal(1.0, new TrainOptions().KlLatentFreeNats);
     }
 }
