@@ -75,7 +75,7 @@ public sealed class BatchObjective
     public Tensor EncoderInput(Tensor images, Tensor shifts, CtfBatch? ctf)
     {
         using var scope = NewDisposeScope();
-        Tensor? ctfHalf = ctf is null ? null : Ctf.ComputeHalf(ctf, setup.Grid, images.dtype);
+        Tensor? ctfHalf = CtfHalf(ctf, images);
         return Inputs(images, shifts, ctfHalf, target: false).Encoder.MoveToOuterDisposeScope();
     }
 
@@ -112,7 +112,7 @@ public sealed class BatchObjective
     public (Tensor Target, Tensor Prediction) TargetAndPrediction(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor coords)
     {
         using var guard = NativeCallGuard.Enter(); // called from outside the library (the dashboard)
-        Tensor? ctfHalf = ctf is null ? null : Ctf.ComputeHalf(ctf, setup.Grid, images.dtype);
+        Tensor? ctfHalf = CtfHalf(ctf, images);
         var (_, target) = Inputs(images, shifts, ctfHalf, target: true);
         return (target, Predict(coords, rotations, ctfHalf, shifts));
     }
@@ -128,7 +128,7 @@ public sealed class BatchObjective
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long b = images.shape[0];
-        Tensor? ctfHalf = ctf is null ? null : Ctf.ComputeHalf(ctf, setup.Grid, images.dtype);
+        Tensor? ctfHalf = CtfHalf(ctf, images);
         Tensor coords = setup.BaseCoords.unsqueeze(0).expand(b, -1, -1);
         Tensor pred = Predict(coords, rotations, ctfHalf, shifts);
         Tensor p = pred - pred.mean([1, 2], keepdim: true), y = images - images.mean([1, 2], keepdim: true);
@@ -142,6 +142,9 @@ public sealed class BatchObjective
         return (signal.MoveToOuterDisposeScope(), residual.MoveToOuterDisposeScope());
     }
 
+    // The batch's CTF on the half-spectrum tables, once per step for both the encoder's phase flip and the prediction.
+    private Tensor? CtfHalf(CtfBatch? ctf, Tensor images) => ctf is null ? null : Ctf.ComputeHalf(ctf, setup.Grid, images.dtype);
+
     // Rotate, project the Gaussians, then CTF and shift: the image formation of the method.
     private Tensor Predict(Tensor coords, Tensor rotations, Tensor? ctfHalf, Tensor shifts) =>
         ImageFormation.ApplyHalf(GaussianRenderer.RotateAndProject(coords, rotations, setup.Amplitudes, setup.Options.SigmaGmm, setup.Grid), ctfHalf, shifts, setup.Grid);
@@ -152,7 +155,7 @@ public sealed class BatchObjective
         var o = setup.Options;
         var grid = setup.Grid;
         // The CTF once per step, in FFT order: its sign for the encoder, its value for the prediction.
-        Tensor? ctfHalf = ctf is null ? null : Ctf.ComputeHalf(ctf, grid, images.dtype);
+        Tensor? ctfHalf = CtfHalf(ctf, images);
         var (encIn, target) = Inputs(images, shifts, ctfHalf, target: true);
 
         var outp = model.Forward(encIn, setup.BaseCoords, indices, gen, rows);
