@@ -94,6 +94,13 @@ public sealed class FrequencyTables
     }
 
     /// <summary>
+    /// A radially symmetric filter (N,N) on the centred grid (e.g. <see cref="LowPass.Filter"/>) → (N, ⌊N/2⌋+1) on
+    /// rfft2's half spectrum: ifftshifted, its first ⌊N/2⌋+1 columns (its Nyquist aliases agree, so no fold is needed).
+    /// </summary>
+    public Tensor HalfOfRadial(Tensor centred) =>
+        fft.ifftshift(centred).narrow(1, 0, Grid.N / 2 + 1).contiguous();
+
+    /// <summary>
     /// A filter (…, rows, columns) on the extended tables → (…, N, ⌊N/2⌋+1) on rfft2's half spectrum: for even N each
     /// Nyquist row/column entry becomes the mean of its two aliases (ky = ±N/2, kx = ±N/2) and the corner the mean of
     /// (−N/2, −N/2) and (+N/2, +N/2), what real(ifft2) of the full spectrum keeps there (see remarks). Odd N: as is.

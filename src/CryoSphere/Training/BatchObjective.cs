@@ -43,8 +43,7 @@ public sealed class BatchObjective
         shiftTable = (t.ShiftsA is { } s ? tensor(s, [count, 2]) : zeros(count, 2)).to(dev).DetachFromDisposeScope();
         ctfTable = t.Ctf is null ? null : CtfBatch.From(t.Ctf, dev);
         if (setup.Options.LpBandwidth is { } lp)
-            // Radial, so its Nyquist aliases agree: the full table's first ⌊N/2⌋+1 columns are its half spectrum.
-            lowPassHalf = fft.ifftshift(LowPass.Filter(setup.Grid, lp, dev)).narrow(1, 0, setup.Grid.N / 2 + 1).contiguous().DetachFromDisposeScope();
+            lowPassHalf = FrequencyTables.For(setup.Grid, dev, ScalarType.Float32).HalfOfRadial(LowPass.Filter(setup.Grid, lp, dev)).DetachFromDisposeScope();
     }
 
     /// <summary>
