@@ -26,4 +26,7 @@ public sealed record ModelOptions(int ImageSide, int ResidueCount, IReadOnlyList
 
     /// <summary>Number of particles; required (positive) when <see cref="Amortized"/> is false.</summary>
     public int ImageCount { get; init; }
+
+    /// <summary>The rows of the per-particle tables this process holds (data parallelism: its own particles); null: all.</summary>
+    public RowRange? LatentRows { get; init; }
 }

@@ -35,7 +35,7 @@ public sealed class VaeModel : nn.Module
         if (options.Amortized)
             encoder = new Encoder(options.ImageSide, options.LatentDim, options.EncoderHidden);
         else
-            latents = new PerImageLatents(options.ImageCount, options.LatentDim);
+            latents = new PerImageLatents(options.ImageCount, options.LatentDim, options.LatentRows);
         decoder = new Decoder(options.LatentDim, segmentation.TotalSegments, options.DecoderHidden);
         RegisterComponents();
     }
