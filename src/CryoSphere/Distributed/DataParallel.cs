@@ -1,4 +1,5 @@
 using System.Text;
+using CryoSphere.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,9 +15,10 @@ public static class DataParallel
 {
     /// <summary>
     /// Copies rank 0's weights, optimiser state (Adam's moments and step counts) and random generator state to
-    /// every rank, so replicas start identical whatever each rank loaded or initialised.
+    /// every rank, so replicas start identical whatever each rank loaded or initialised. A rank's shard of the
+    /// per-image latents (<paramref name="shard"/>) keeps its own rows: rank 0's rows are read into stand-ins and dropped.
     /// </summary>
-    public static void ShareState(ICommunicator c, nn.Module model, OptimizerHelper optimizer, Generator generator)
+    public static void ShareState(ICommunicator c, nn.Module model, OptimizerHelper optimizer, Generator generator, PerImageLatents? shard = null)
     {
         if (c.Size == 1) return;
         byte[] Bytes(Action<BinaryWriter> write)
@@ -35,6 +37,7 @@ public static class DataParallel
         byte[] g;
         using (var st = generator.get_state()) g = Broadcast(c, c.Rank == 0 ? st.bytes.ToArray() : null);
         if (c.Rank == 0) return;
+        using var rootRows = shard is null ? null : new TableSwap(shard, optimizer, null, LatentShards.Owned(shard.ImageCount, 0, c.Size).Count);
         Read(m, r => model.load(r));
         Read(o, r => optimizer.load_state_dict(r));
         using var gs = tensor(g, dtype: ScalarType.Byte);
@@ -84,42 +87,10 @@ public static class DataParallel
         }
     }
 
-    /// <summary>
-    /// <see cref="AverageGradients(ICommunicator, IReadOnlyList{Tensor})"/> for <paramref name="dense"/>, while the
-    /// per-particle tables <paramref name="rowTables"/> (non-amortised latents: a row per particle, gradient only in
-    /// the batch's rows) travel as the global batch's rows alone: every rank sends its particles' indices
-    /// (<paramref name="localIndices"/>) and rows, and writes the average into the same rows of its table's gradient.
-    /// A step then moves (global batch × row width) floats instead of the whole table (19 MiB for 300,000
-    /// particles with 8 latent dimensions), and every rank's Adam step on the table stays that of one process.
-    /// </summary>
-    public static void AverageGradients(ICommunicator c, IReadOnlyList<Tensor> dense, IReadOnlyList<Tensor> rowTables, Tensor localIndices)
-    {
-        if (c.Size == 1) return;
-        AverageGradients(c, dense);
-        if (rowTables.Count == 0) return;
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var dev = rowTables[0].device;
-        Tensor idx = localIndices.to(ScalarType.Int64, dev);
-        // Indices travel as float64 (exact below 2^53); the ranks' slices are equal, so the gather is rectangular.
-        Tensor all = c.AllGather(idx.to(ScalarType.Float64)).to(ScalarType.Int64);
-        Tensor rows = cat(rowTables.Select(t => t.grad is { } g ? g.index_select(0, idx) : zeros(idx.shape[0], t.shape[1], dtype: t.dtype, device: dev)).ToArray(), 1);
-        // Each particle sits in one rank's slice: the average over the ranks is its row divided by the rank count.
-        Tensor gathered = c.AllGather(rows).div_(c.Size);
-        long at = 0;
-        foreach (var t in rowTables)
-        {
-            long w = t.shape[1];
-            if (t.grad is null) t.grad = zeros_like(t).DetachFromDisposeScope();
-            t.grad.zero_().index_copy_(0, all, gathered.narrow(1, at, w));
-            at += w;
-        }
-    }
-
     /// <summary>Number of gradient elements one step all-reduces.</summary>
     public static long GradientElements(IEnumerable<Tensor> parameters) => parameters.Sum(p => p.numel());
 
-    /// <summary>run.log's line on the epoch's all-reduce cost (read by the mpi-scaling benchmark); <paramref name="rowFloats"/>: the per-particle tables' rows a step gathers.</summary>
+    /// <summary>run.log's line on the epoch's all-reduce cost (read by the mpi-scaling benchmark); <paramref name="rowFloats"/>: what a step moves for sharded per-particle tables (<see cref="LatentShards.FloatsPerStep"/>).</summary>
     public static string ReduceReport(IEnumerable<Tensor> parameters, TimeSpan spent, int steps, long rowFloats = 0)
     {
         long n = GradientElements(parameters) + rowFloats;

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using CryoSphere.Distributed;
 using CryoSphere.IO;
+using CryoSphere.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +12,9 @@ namespace CryoSphere.Training;
 /// <summary>
 /// A training checkpoint in one file, written atomically: a small JSON header
 /// (<see cref="CheckpointMeta"/>), the model's weights, the optimiser's state and the random
-/// generator's state, so a resumed run continues exactly where it stopped.
+/// generator's state, so a resumed run continues exactly where it stopped. The per-image latent tables are always
+/// whole in the file, whatever number of ranks held them in shards (<see cref="LatentShards"/>): a sharded run writes
+/// with the whole tables gathered in place (<see cref="LatentShards.WholeOnRoot"/>), and loading into a shard keeps its rows.
 /// </summary>
 public static class Checkpoint
 {
@@ -18,6 +22,8 @@ public static class Checkpoint
 
     public static void Save(string path, CheckpointMeta meta, nn.Module model, OptimizerHelper? optimizer, Generator? generator)
     {
+        if (model is VaeModel { Latents: { } l } && l.RowTables[0].shape[0] != l.ImageCount)
+            throw new InvalidOperationException("a shard of the latent tables would be written as the whole: gather them first (LatentShards.WholeOnRoot)");
         AtomicFile.Write(path, s =>
         {
             using var w = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
@@ -58,6 +64,9 @@ public static class Checkpoint
         using var guard = NativeCallGuard.Enter();
         using var fs = OpenChecked(path, out var r);
         var meta = ReadHeader(path, r);
+        // A shard reads the whole tables into stand-ins and keeps its own rows.
+        var shard = model is VaeModel { Latents: { IsShard: true } l } ? l : null;
+        using var whole = shard is null ? null : new TableSwap(shard, optimizer, null, shard.ImageCount);
         try
         {
             byte[] m = ReadBlock(path, r);
@@ -71,6 +80,7 @@ public static class Checkpoint
                 using var st = tensor(g, dtype: ScalarType.Byte);
                 generator.set_state(st);
             }
+            whole?.KeepRows(shard!.Rows);
         }
         // A state dict of other shapes (ArgumentException from TorchSharp), a short block (EndOfStream), or a
         // native load error; anything else is a bug, not a bad checkpoint.

@@ -7,7 +7,7 @@ namespace CryoSphere.Training;
 /// <summary>Builds the VAE for a structure from <see cref="TrainOptions"/> (segmentation parts mapped onto residue indices).</summary>
 public static class ModelFactory
 {
-    public static ModelOptions Options(TrainOptions o, Structure s, int imageSide, int imageCount)
+    public static ModelOptions Options(TrainOptions o, Structure s, int imageSide, int imageCount, RowRange? latentRows = null)
     {
         return new ModelOptions(imageSide, s.Count, Parts(o, s))
         {
@@ -17,14 +17,18 @@ public static class ModelFactory
             TauSegmentation = o.TauSegmentation,
             Amortized = o.Amortized,
             ImageCount = imageCount,
+            LatentRows = latentRows,
         };
     }
 
-    /// <summary>The VAE for a run's setup, on its device (the encoder sized to <see cref="TrainingSetup.EncoderSide"/>).</summary>
-    public static VaeModel Build(TrainOptions o, TrainingSetup setup)
+    /// <summary>
+    /// The VAE for a run's setup, on its device (the encoder sized to <see cref="TrainingSetup.EncoderSide"/>);
+    /// <paramref name="latentRows"/>: the rows of the per-image latent tables this rank holds (null: all).
+    /// </summary>
+    public static VaeModel Build(TrainOptions o, TrainingSetup setup, RowRange? latentRows = null)
     {
         using var guard = NativeCallGuard.Enter();
-        var model = new VaeModel(Options(o, setup.Structure, setup.EncoderSide, setup.Particles.Count));
+        var model = new VaeModel(Options(o, setup.Structure, setup.EncoderSide, setup.Particles.Count, latentRows));
         model.to(setup.Device);
         return model;
     }

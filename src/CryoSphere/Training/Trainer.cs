@@ -160,10 +160,13 @@ public static class Trainer
         foreach (var w in setup.Particles.Table.Warnings) Warn(w);
 
         torch.manual_seed(seed);
-        using var model = ModelFactory.Build(o, setup);
+        // Per-image latents under data parallelism: each rank holds its own particles' rows (docs/cluster.md).
+        bool sharded = comm.Size > 1 && !o.Amortized;
+        using var model = ModelFactory.Build(o, setup, sharded ? LatentShards.Owned(setup.Particles.Count, comm.Rank, comm.Size) : null);
         var (optimizer, netGroup, segGroup) = ModelFactory.Optimizer(model, o);
         using var optimizerScope = optimizer;
         using var gen = new Generator((ulong)seed, setup.Device);
+        var shards = sharded ? new LatentShards(comm, model.Latents!) : null;
 
         CheckpointMeta meta;
         string? checkpoint = null;
@@ -182,7 +185,7 @@ public static class Trainer
             Log($"image statistics (after downsampling): mean {stats.Mean:G4}, sd {stats.Std:G4}");
         }
         // Rank 0's weights, Adam state and generator on every rank: the replicas start, and so stay, identical.
-        DataParallel.ShareState(comm, model, optimizer, gen);
+        DataParallel.ShareState(comm, model, optimizer, gen, shards?.Table);
         meta = meta with { Ranks = comm.Size };
         var pixelStats = new PixelStatistics(meta.ImageMean, meta.ImageStd, 0);
         var objective = new BatchObjective(setup, model, pixelStats);
@@ -195,9 +198,9 @@ public static class Trainer
         double elapsedBefore = meta.ElapsedSeconds;
         int skipped = meta.SkippedSteps;
         var allParams = model.parameters().ToArray();
-        // Non-amortised latents: their tables' gradients are exchanged as the batch's rows, not all-reduced whole.
-        var rowTables = model.Latents?.RowTables ?? [];
-        var denseParams = allParams.Where(p => !rowTables.Any(t => t.Handle == p.Handle)).ToArray();
+        // A shard's rows are not all-reduced: their gradients go back to their owners (LatentShards).
+        IReadOnlyList<Tensor> shardTables = shards?.Table.RowTables ?? [];
+        var denseParams = allParams.Where(p => !shardTables.Any(t => t.Handle == p.Handle)).ToArray();
         string? lastCheckpoint = checkpoint;
         long imagesThisSession = 0;
         var reduceClock = new Stopwatch();   // time in the gradient all-reduce this epoch (data parallel only)
@@ -224,11 +227,12 @@ public static class Trainer
                 {
                     var m = Meta(meta, epoch, b, sums, images, skipped, elapsedBefore + clock.Elapsed.TotalSeconds);
                     string p = Path.Combine(folder.Checkpoints, $"interrupted_epoch_{epoch + 1:D4}_batch_{b:D5}.ckpt");
-                    if (lead) WriteOrFail(folder, lastCheckpoint, () =>
-                    {
-                        Checkpoint.Save(p, m, model, optimizer, gen);
-                        folder.SetLatest(p);
-                    });
+                    using (shards?.WholeOnRoot(optimizer))
+                        if (lead) WriteOrFail(folder, lastCheckpoint, () =>
+                        {
+                            Checkpoint.Save(p, m, model, optimizer, gen);
+                            folder.SetLatest(p);
+                        });
                     Log($"interrupted in epoch {epoch + 1} before batch {b + 1}/{nb}: checkpoint {Path.GetFileName(p)}");
                     return new TrainResult(folder.Root, epoch, true, metrics.Rows);
                 }
@@ -257,9 +261,10 @@ public static class Trainer
                         optimizer.zero_grad();
                         loss.Total.backward();
                         reduceClock.Start();
-                        DataParallel.AverageGradients(comm, denseParams, rowTables, idx);
+                        DataParallel.AverageGradients(comm, denseParams);
+                        double rowNorm = shards?.ReturnGradients() ?? 0;
                         reduceClock.Stop();
-                        if (!double.IsFinite(GradSquaredNorm(allParams))) bad = "gradient not finite";
+                        if (!double.IsFinite(GradSquaredNorm(denseParams) + rowNorm)) bad = "gradient not finite";
                         else optimizer.step();
                     }
                     if (bad is not null)
@@ -321,18 +326,19 @@ public static class Trainer
             row["cpu_seconds"] = (Process.GetCurrentProcess().TotalProcessorTime - epochCpu).TotalSeconds;
             row["rss_mb"] = ProcessMemory.RssMiB();
             string ckpt = folder.EpochCheckpoint(epoch + 1);
-            if (lead) WriteOrFail(folder, lastCheckpoint, () =>
-            {
-                metrics.Append(row);
-                Checkpoint.Save(ckpt, Meta(meta, epoch + 1, 0, [], 0, skipped, elapsedBefore + clock.Elapsed.TotalSeconds), model, optimizer, gen);
-                folder.SetLatest(ckpt);
-                folder.DeleteInterrupted(null);
-                folder.Prune(o.KeepCheckpoints);
-            });
+            using (shards?.WholeOnRoot(optimizer))
+                if (lead) WriteOrFail(folder, lastCheckpoint, () =>
+                {
+                    metrics.Append(row);
+                    Checkpoint.Save(ckpt, Meta(meta, epoch + 1, 0, [], 0, skipped, elapsedBefore + clock.Elapsed.TotalSeconds), model, optimizer, gen);
+                    folder.SetLatest(ckpt);
+                    folder.DeleteInterrupted(null);
+                    folder.Prune(o.KeepCheckpoints);
+                });
             lastCheckpoint = ckpt;
             converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics)));
             Log($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
-            if (comm.Size > 1) Log(DataParallel.ReduceReport(denseParams, reduceClock.Elapsed, nb - startBatch, rowTables.Sum(t => t.shape[1]) * (long)o.BatchSize * comm.Size));
+            if (comm.Size > 1) Log(DataParallel.ReduceReport(denseParams, reduceClock.Elapsed, nb - startBatch, shards is null ? 0 : LatentShards.FloatsPerStep((long)o.BatchSize * comm.Size, o.LatentDimension)));
             reduceClock.Reset();
             if (converged) Log($"correlation plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6)");
             progress?.Report(new TrainProgress(epoch + 1, converged ? epoch + 1 : budget.PlannedEpochs(epoch + 2), nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,

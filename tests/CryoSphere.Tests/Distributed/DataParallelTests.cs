@@ -17,10 +17,10 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
     private const string Networks = "encoder:\n  hidden_dimensions: [64, 32]\ndecoder:\n  hidden_dimensions: [64]\nseed: 7\nthreads: 1\nkeep_checkpoints: 0\n";
 
-    private string[] TrainArgs(string dir, string run, int batch, int epochs)
+    private string[] TrainArgs(string dir, string run, int batch, int epochs, string extraConfig = "")
     {
         string config = Path.Combine(dir, "networks.yaml");
-        File.WriteAllText(config, Networks);
+        File.WriteAllText(config, Networks + extraConfig);
         return ["train", "--config", config, "--structure", Path.Combine(data.Dir, "base.pdb"), "--particles", Path.Combine(data.Dir, "particles.star"),
             "--out", run, "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--stop-on-plateau", "false", "--batch-size", batch.ToString(CultureInfo.InvariantCulture)];
     }
@@ -86,26 +86,54 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void NonAmortisedLatentsMatchToo()
+    public void ShardedPerImageLatentsMatchOneProcessAndResumeOnAnyRankCount()
     {
-        // Per-image latents: each rank's gradient touches only its particles' rows; the average is one process's.
+        // Per-image latents: each rank holds its own particles' rows, fetches its slice's rows from their owners and
+        // sends the gradients back; rank 0 writes the whole tables. Two ranks (one epoch, then resumed on two ranks:
+        // the whole file re-sharded) must give one process's weights and metrics after two epochs.
         string dir = TestData.TempDir("mpi-eq-na");
         string one = Path.Combine(dir, "one"), two = Path.Combine(dir, "two");
-        var a1 = TrainArgs(dir, one, 32, 1);
-        File.AppendAllText(Path.Combine(dir, "networks.yaml"), "amortized: false\n");
-        var r1 = CliRunner.Run(a1);
+        const string perImage = "amortized: false\n";
+        // Both stop after one epoch and resume, so that both KL ramps are planned for the same run length.
+        var r1 = CliRunner.Run(TrainArgs(dir, one, 32, 1, perImage));
         Assert.True(r1.ExitCode == 0, r1.Err);
-        var r2 = MpiRun.Run(2, [.. a1[..^8], "--out", two, "--epochs", "1", "--stop-on-plateau", "false", "--batch-size", "16"], Limit);
+        var r1b = CliRunner.Run("train", "--resume", one, "--epochs", "2");
+        Assert.True(r1b.ExitCode == 0, r1b.Err);
+        var r2 = MpiRun.Run(2, TrainArgs(dir, two, 16, 1, perImage), Limit);
         Assert.True(r2.ExitCode == 0, r2.Err + r2.Out);
-        using var a = TrainedRun.Open(one, 1, needImages: false);
-        using var b = TrainedRun.Open(two, 1, needImages: false);
-        Assert.NotNull(a.Vae.Latents);
-        AssertSameWeights(a, b);
-        // The latent tables travel as the global batch's rows (32 particles × (μ, log σ) of 8), not whole (160 rows).
-        long table = b.Vae.Latents!.RowTables.Sum(t => t.numel());
-        long dense = b.Vae.parameters().Sum(p => p.numel()) - table;
-        Assert.Equal(160 * 16, table);
-        Assert.Contains(FormattableString.Invariant($"{dense + 32 * 16} floats"), File.ReadAllText(Path.Combine(two, "run.log")));
+        var r3 = MpiRun.Run(2, ["train", "--resume", two, "--epochs", "2"], Limit);
+        Assert.True(r3.ExitCode == 0, r3.Err + r3.Out);
+        foreach (int epoch in new[] { 1, 2 })
+        {
+            using var a = TrainedRun.Open(one, epoch, needImages: false);
+            using var b = TrainedRun.Open(two, epoch, needImages: false);
+            Assert.NotNull(a.Vae.Latents);
+            Assert.Equal(160, b.Vae.Latents!.RowTables[0].shape[0]);   // the file holds the whole table
+            AssertSameWeights(a, b);
+        }
+        var m1 = MetricsRows(one);
+        var m2 = MetricsRows(two);
+        Assert.Equal(2, m2.Count);
+        for (int e = 0; e < 2; e++)
+            foreach (var k in new[] { "loss", "corr", "kl_latent" })
+                Assert.True(Math.Abs(m1[e][k] - m2[e][k]) <= 1e-6 * Math.Max(1, Math.Abs(m1[e][k])), $"epoch {e + 1} {k}: {m1[e][k]} vs {m2[e][k]}");
+        // The tables travel as the global batch's rows, twice a step (32 particles × (μ, log σ) of 8), never whole (160 rows).
+        using (var b = TrainedRun.Open(two, 2, needImages: false))
+        {
+            long table = b.Vae.Latents!.RowTables.Sum(t => t.numel());
+            long dense = b.Vae.parameters().Sum(p => p.numel()) - table;
+            Assert.Contains(FormattableString.Invariant($"{dense + 2 * 32 * 16} floats"), File.ReadAllText(Path.Combine(two, "run.log")));
+        }
+
+        // Other rank counts: the two-rank run goes on in one process, and the one-process run on two ranks.
+        var r4 = CliRunner.Run("train", "--resume", two, "--epochs", "3");
+        Assert.True(r4.ExitCode == 0, r4.Err);
+        var r5 = MpiRun.Run(2, ["train", "--resume", one, "--epochs", "3"], Limit);
+        Assert.True(r5.ExitCode == 0, r5.Err + r5.Out);
+        Assert.Contains("ranks changed from 2 to 1", File.ReadAllText(Path.Combine(two, "run.log")));
+        Assert.Contains("ranks changed from 1 to 2", File.ReadAllText(Path.Combine(one, "run.log")));
+        Assert.Equal(3, MetricsRows(two).Count);
+        Assert.Equal(3, MetricsRows(one).Count);
     }
 
     [Fact]
