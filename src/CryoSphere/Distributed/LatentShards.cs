@@ -53,24 +53,26 @@ public sealed class LatentShards
     {
         var tables = table.RowTables;
         int l = table.LatentDim;
+        using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         using (no_grad())
         {
             var states = tables.Select(t => TableSwap.StateOf(optimizer, t)).ToArray();
-            using var mine = cat([.. tables.Select((t, i) => cat([t.detach(), states[i].exp_avg, states[i].exp_avg_sq], 1))], 1);
+            var mine = cat([.. tables.Select((t, i) => cat([t.detach(), states[i].exp_avg, states[i].exp_avg_sq], 1))], 1);
             for (int r = 0; r < comm.Size; r++)
             {
                 var rows = Owned(table.ImageCount, r, comm.Size);
                 var part = r == comm.Rank ? mine.clone() : zeros(rows.Count, 6 * l, dtype: mine.dtype, device: mine.device);
                 comm.Broadcast(part, root: r);
                 if (comm.Rank == 0) parts.Add(part);
-                else part.Dispose();
+                else part.Dispose();   // one other shard at a time
             }
         }
         if (comm.Rank != 0) return null;
-        using var whole = cat(parts, 0);
+        var whole = cat(parts, 0);
         foreach (var p in parts) p.Dispose();
-        var standIns = Enumerable.Range(0, 6).Select(k => whole.narrow(1, k * l, l).contiguous()).ToArray();
+        // The stand-ins belong to the swap, which disposes them.
+        var standIns = Enumerable.Range(0, 6).Select(k => whole.narrow(1, k * l, l).contiguous().DetachFromDisposeScope()).ToArray();
         return new TableSwap(table, optimizer, standIns);
     }
 

@@ -14,40 +14,34 @@ namespace CryoSphere.Distributed;
 /// </summary>
 public sealed class TableSwap : IDisposable
 {
-    private readonly Parameter[] tables;
-    private readonly Adam.State?[] states;   // null without an optimiser (loading weights only)
-    private readonly Tensor[] originals;     // the shard's (value, m, v) per table, in that order
-    private readonly Tensor[] stand;         // what stands in for them
+    // One per table: the parameter, Adam's state of it (null when only weights are read), the shard's own tensors
+    // (a detached alias of the parameter's storage; the moments) and what stands in for them.
+    private sealed record Slot(Parameter Table, Adam.State? State, Tensor Value, Tensor? M, Tensor? V, Tensor StandValue, Tensor? StandM, Tensor? StandV);
+
+    private readonly Slot[] slots;
     private bool disposed;
 
-    /// <summary>The stand-in tensors, (value, Adam m, Adam v) per table: what a load read, what a save writes.</summary>
-    public IReadOnlyList<Tensor> StandIns => stand;
-
     /// <param name="table">The shard.</param>
-    /// <param name="optimizer">Adam holding the shard's tables; null: the tables alone (their moment stand-ins unused).</param>
-    /// <param name="standIns">(value, m, v) for each table, of equal width, any row count; null: zeros of <paramref name="rows"/> rows.</param>
+    /// <param name="optimizer">Adam holding the shard's tables; null: the tables alone (loading weights only).</param>
+    /// <param name="standIns">(value, m, v) for each table in turn, any row count; null: zeros of <paramref name="rows"/> rows.</param>
     /// <param name="rows">Row count of the zero stand-ins when <paramref name="standIns"/> is null.</param>
     public TableSwap(PerImageLatents table, OptimizerHelper? optimizer, IReadOnlyList<Tensor>? standIns, long rows = 0)
     {
-        tables = [.. table.RowTables];
-        states = [.. tables.Select(t => optimizer is null ? null : StateOf(optimizer, t))];
-        originals = new Tensor[3 * tables.Length];
-        stand = new Tensor[3 * tables.Length];
+        var tables = table.RowTables;
+        slots = new Slot[tables.Count];
         using var noGrad = no_grad();
-        for (int i = 0; i < tables.Length; i++)
+        for (int i = 0; i < tables.Count; i++)
         {
-            var s = states[i];
+            var t = tables[i];
+            var s = optimizer is null ? null : StateOf(optimizer, t);
             if (s?.max_exp_avg_sq is not null) throw new NotSupportedException("AMSGrad state of a sharded table");
-            originals[3 * i] = tables[i].detach();
-            // Without an optimiser the moments' places hold the shard's own rows, so KeepRows leaves them as they are.
-            originals[3 * i + 1] = s?.exp_avg ?? zeros(0);
-            originals[3 * i + 2] = s?.exp_avg_sq ?? zeros(0);
-            for (int k = 0; k < 3; k++)
-                stand[3 * i + k] = standIns?[3 * i + k] ?? zeros(k == 0 || s is not null ? rows : 0, tables[i].shape[1], dtype: tables[i].dtype, device: tables[i].device);
-            tables[i].set_(stand[3 * i]);
+            // Owned by the swap, not by a dispose scope the caller may close first.
+            Tensor Stand(int k) => standIns?[3 * i + k] ?? zeros(rows, t.shape[1], dtype: t.dtype, device: t.device).DetachFromDisposeScope();
+            slots[i] = new Slot(t, s, t.detach().DetachFromDisposeScope(), s?.exp_avg, s?.exp_avg_sq, Stand(0), s is null ? null : Stand(1), s is null ? null : Stand(2));
+            t.set_(slots[i].StandValue);
             if (s is null) continue;
-            s.exp_avg = stand[3 * i + 1];
-            s.exp_avg_sq = stand[3 * i + 2];
+            s.exp_avg = slots[i].StandM!;
+            s.exp_avg_sq = slots[i].StandV!;
         }
     }
 
@@ -55,29 +49,33 @@ public sealed class TableSwap : IDisposable
     public void KeepRows(RowRange rows)
     {
         using var noGrad = no_grad();
-        for (int i = 0; i < originals.Length; i++)
-            if (states[i / 3] is not null || i % 3 == 0) originals[i].copy_(stand[i].narrow(0, rows.First, rows.Count));
+        foreach (var x in slots)
+        {
+            x.Value.copy_(x.StandValue.narrow(0, rows.First, rows.Count));
+            x.M?.copy_(x.StandM!.narrow(0, rows.First, rows.Count));
+            x.V?.copy_(x.StandV!.narrow(0, rows.First, rows.Count));
+        }
     }
 
+    /// <summary>Puts the shard back (the parameters and Adam's states are the same objects throughout).</summary>
     public void Dispose()
     {
         if (disposed) return;
         disposed = true;
         using var noGrad = no_grad();
-        for (int i = 0; i < tables.Length; i++)
+        foreach (var x in slots)
         {
-            tables[i].set_(originals[3 * i]);
-            originals[3 * i].Dispose();   // the detached alias; the parameter keeps the storage
-            if (states[i] is not { } s)
+            x.Table.set_(x.Value);
+            x.Value.Dispose();   // the detached alias; the parameter keeps the storage
+            if (x.State is { } s)
             {
-                originals[3 * i + 1].Dispose();
-                originals[3 * i + 2].Dispose();
-                continue;
+                s.exp_avg = x.M!;
+                s.exp_avg_sq = x.V!;
             }
-            s.exp_avg = originals[3 * i + 1];
-            s.exp_avg_sq = originals[3 * i + 2];
+            x.StandValue.Dispose();
+            x.StandM?.Dispose();
+            x.StandV?.Dispose();
         }
-        foreach (var t in stand) t.Dispose();
     }
 
     /// <summary>Adam's state of <paramref name="p"/>: the state list runs over the groups' parameters in order.</summary>
