@@ -24,10 +24,14 @@ internal static class AnalyzeCommand
         var device = new Option<string?>("--device") { Description = "auto | cpu | cuda." };
         var shard = new Option<string?>("--shard") { Description = "i/N: encode only shard i (0-based) of N into OUT/shards/ (Slurm job arrays); then run --merge." };
         var merge = new Option<bool>("--merge") { Description = "Put together the shards in OUT/shards/ and run the whole analysis on them." };
+        // The encoder's matrix products may round differently at another thread count: shards and a single process
+        // write the same z.npy byte for byte when they run the same count.
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch per process (0 = auto: 1 on ≤ 2 cores).", DefaultValueFactory = _ => 0 };
         var cmd = new Command("analyze", "Analyse a trained run: latent PCA, traversals, k-means, segments, plots, report.")
-        { run, epoch, outDir, pcs, steps, kmeans, all, z, volumes, select, seed, device, shard, merge };
+        { run, epoch, outDir, pcs, steps, kmeans, all, z, volumes, select, seed, device, shard, merge, threads };
         cmd.SetAction(pr =>
         {
+            TorchRuntime.SetThreads(pr.GetValue(threads));
             var o = new AnalysisOptions
             {
                 RunDir = pr.GetValue(run)!,

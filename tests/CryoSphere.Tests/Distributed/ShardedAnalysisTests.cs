@@ -26,7 +26,7 @@ public class ShardedAnalysisTests
         var t = CliRunner.Run("train", "--config", config, "--structure", Path.Combine(sim, "base.pdb"), "--particles", Path.Combine(sim, "particles.star"),
             "--out", run, "--epochs", "1", "--n-images", "64", "--batch-size", "32");
         Assert.True(t.ExitCode == 0, t.Err);
-        string[] Args(string outDir) => ["analyze", "--run", run, "--out", outDir, "--kmeans", "0", "--pcs", "1", "--steps", "2"];
+        string[] Args(string outDir) => ["analyze", "--run", run, "--out", outDir, "--kmeans", "0", "--pcs", "1", "--steps", "2", "--threads", "1"];
 
         var one = CliRunner.Run(Args(Path.Combine(dir, "one")));
         Assert.True(one.ExitCode == 0, one.Err);
