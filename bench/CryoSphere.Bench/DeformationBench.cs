@@ -15,7 +15,7 @@ internal sealed class DeformationBench : IBenchmark
 {
     public string Name => "deformation";
 
-    public string Usage => "[--threads 1 --iters 10 --batch 128 --residues 408 --segments 6,20]: ms per forward+backward, tree vs loop";
+    public string Usage => "[--threads 1 --iters 10 --batch 128 --residues 408 --segments 6,20 --loop true]: ms per forward+backward, tree vs loop";
 
     public int Run(BenchArgs a)
     {
@@ -40,9 +40,12 @@ internal sealed class DeformationBench : IBenchmark
                 y.sum().backward();
                 return (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;   // CPU time: robust to a shared machine
             }
-            Once(Deformation.Apply); Once(Deformation.ApplySequential);
+            // --loop false: the tree alone (the loop is slow at EMPIAR scale).
+            bool withLoop = a.String("loop") != "false";
+            Once(Deformation.Apply);
+            if (withLoop) Once(Deformation.ApplySequential);
             double tree = 0, loop = 0;
-            for (int i = 0; i < iters; i++) { tree += Once(Deformation.Apply); loop += Once(Deformation.ApplySequential); }
+            for (int i = 0; i < iters; i++) { tree += Once(Deformation.Apply); if (withLoop) loop += Once(Deformation.ApplySequential); }
             Console.WriteLine($"  K={k,3}: tree {tree / iters,8:F2} CPU-ms   loop {loop / iters,8:F2} CPU-ms   loop/tree {loop / tree:F2}");
         }
         return 0;

@@ -26,10 +26,33 @@ public static class Deformation
     /// <param name="angles">Rotation angles δ_k (B, K), radians.</param>
     /// <param name="translations">Translations t_k (B, K, 3), Å.</param>
     /// <returns>Deformed coordinates (B, R, 3).</returns>
-    public static Tensor Apply(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations)
+    public static Tensor Apply(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations) =>
+        Apply(baseCoords, g, axes, angles, translations, ChunkElements);
+
+    /// <summary><see cref="Apply(Tensor, Tensor, Tensor, Tensor, Tensor)"/> with residue chunks of at most
+    /// <paramref name="chunkElements"/> elements per (K,B,R) factor (tests force several chunks).</summary>
+    internal static Tensor Apply(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations, long chunkElements)
     {
         Check(baseCoords, g, axes, angles, translations);
         using var scope = NewDisposeScope();
+        long b = g.shape[0], r = g.shape[1], k = g.shape[2];
+        // Residues in chunks so that no (K,B,R) factor exceeds ChunkElements: above glibc's mmap threshold (32 MiB,
+        // its ceiling) every such tensor was a fresh mapping whose pages faulted in zeroed, forward and backward; at
+        // 14,000 residues, B 64, K 20 that made the step 5× slower per image than at B 32 (bench deformation).
+        long chunk = Math.Max(1, chunkElements / Math.Max(1, k * b));
+        // split, not narrow per chunk: narrow's backward makes a zero gradient of the whole G per chunk.
+        Tensor rotated = r <= chunk
+            ? Rotate(baseCoords, g, axes, angles)
+            : cat(baseCoords.split(chunk, 0).Zip(g.split(chunk, 1), (x, gc) => Rotate(x, gc, axes, angles)).ToArray(), 1);
+        return (rotated + g.matmul(translations)).MoveToOuterDisposeScope();
+    }
+
+    // Elements of each (K,B,R) factor per chunk of residues: 4 MiB of float32, far below the mmap threshold.
+    private const long ChunkElements = 1L << 20;
+
+    /// <summary>The composed rotations of residues (R) applied to them: (B,R,3), no translation.</summary>
+    private static Tensor Rotate(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles)
+    {
         // Quaternion (w, x, y, z) of each (k, b, r) rotation: w = cos ½θ, (x, y, z) = sin ½θ · a, θ = G[b,r,k]·δ_k.
         // Segments lead so that every factor below is a contiguous (B,R) block; components are separate tensors
         // (plain products and sums, no 4- or 3-vector kernels).
@@ -61,7 +84,7 @@ public static class Deformation
         Tensor mx = px + w * tx + (qy * tz - qz * ty);
         Tensor my = py + w * ty + (qz * tx - qx * tz);
         Tensor mz = pz + w * tz + (qx * ty - qy * tx);
-        return (stack([mx, my, mz], -1) + g.matmul(translations)).MoveToOuterDisposeScope();
+        return stack([mx, my, mz], -1);
     }
 
     /// <summary>Hamilton product a ⊗ b of quaternions given as (w, x, y, z) component tensors.</summary>
@@ -79,7 +102,7 @@ public static class Deformation
 
     /// <summary>
     /// The definition, one segment after the other (Rodrigues' formula per segment): the reference for
-    /// <see cref="Apply"/> in tests and benchmarks. Cost and autograd graph grow with K.
+    /// <see cref="Apply(Tensor, Tensor, Tensor, Tensor, Tensor)"/> in tests and benchmarks. Cost and autograd graph grow with K.
     /// </summary>
     public static Tensor ApplySequential(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations)
     {

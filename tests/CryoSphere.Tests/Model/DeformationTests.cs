@@ -133,4 +133,34 @@ public class DeformationTests
             Assert.True(diff <= tol * scale * 4, $"gradient {i} differs by {diff} (scale {scale})");
         }
     }
+
+    [Fact]
+    public void ResidueChunksGiveTheWholeTensorsValuesAndGradients()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(5);
+        const int k = 5;
+        Tensor x = (torch.randn(23, 3, dtype: ScalarType.Float64) * 40).requires_grad_(true);
+        Tensor g = torch.softmax(torch.randn(3, 23, k, dtype: ScalarType.Float64) / 0.3, -1).requires_grad_(true);
+        Tensor v = (torch.randn(3, k, 3, dtype: ScalarType.Float64) * 2).requires_grad_(true);
+        Tensor t = torch.randn(3, k, 3, dtype: ScalarType.Float64).requires_grad_(true);
+        Tensor w = torch.randn(3, 23, 3, dtype: ScalarType.Float64);
+        var leaves = new[] { x, g, v, t };
+        (Tensor Value, Tensor[] Grads) Run(long chunkElements)
+        {
+            var (axis, angle) = Rotations.AxisAngleFromVector(v);
+            Tensor y = Deformation.Apply(x, g, axis, angle, t, chunkElements);
+            var grads = torch.autograd.grad([(y * w).sum()], leaves);
+            return (y.detach(), grads.Select(q => q.detach()).ToArray());
+        }
+        var (whole, wholeGrads) = Run(long.MaxValue);
+        // K·B = 15 elements per residue: 105 → chunks of 7 residues (23 = 7 + 7 + 7 + 2); 15 → one residue each.
+        foreach (long chunkElements in new[] { 105L, 15L })
+        {
+            var (y, grads) = Run(chunkElements);
+            Assert.True((y - whole).abs().max().ToDouble() < 1e-12);
+            for (int i = 0; i < leaves.Length; i++)
+                Assert.True((grads[i] - wholeGrads[i]).abs().max().ToDouble() < 1e-12, $"gradient {i}, chunks of {chunkElements}");
+        }
+    }
 }
