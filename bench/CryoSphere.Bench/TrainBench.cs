@@ -167,7 +167,7 @@ internal sealed class TrainBench : IBenchmark
                     t.Time("backward", () => { optimizer.zero_grad(); total.backward(); return 0; });
                     bool finite = t.Time("gradient-norm check", () =>
                         double.IsFinite(allParams.Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum()).Aggregate((x, y) => x + y).ToDouble()));
-                    if (finite) t.Time("optimizer step", () => { optimizer.step(); return 0; });
+                    if (finite) t.Time("optimizer step", () => { AdamStep.Apply(optimizer); return 0; });
                     double stepMs = stepClock.Elapsed.TotalMilliseconds;
 
                     // Backward attribution: each piece again, on detached inputs, its backward alone.

@@ -265,7 +265,7 @@ public static class Trainer
                         double rowNorm = shards?.ReturnGradients() ?? 0;
                         reduceClock.Stop();
                         if (!double.IsFinite(GradSquaredNorm(denseParams) + rowNorm)) bad = "gradient not finite";
-                        else optimizer.step();
+                        else AdamStep.Apply(optimizer);
                     }
                     if (bad is not null)
                     {
