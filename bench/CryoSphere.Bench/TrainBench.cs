@@ -23,7 +23,7 @@ internal sealed class TrainBench : IBenchmark
 
     public string Name => "train";
 
-    public string Usage => "--case small|large [--threads 1 --steps 30 --structures DIR --cache /tmp/cryosphere-bench-train --memory STEPS --batch B --segments K --config YAML --data DIR --epochs 3 --split 1 --checkpoint-every 0 --collect-every 0 --guard 1 --loader-only 0]: training images/s, peak RSS, per-piece time of a step";
+    public string Usage => "--case small|large [--threads 1 --steps 30 --structures DIR --cache /tmp/cryosphere-bench-train --memory STEPS --batch B --segments K --config YAML --data DIR --epochs 3 --split 1 --checkpoint-every 0 --collect-every 0 --guard 1 --gc-hammer 0 --loader-only 0]: training images/s, peak RSS, per-piece time of a step";
 
     private sealed record BenchCase(string Name, int Batch, int Segments, Func<string, string, SimulationOptions> Simulation);
 
@@ -86,7 +86,7 @@ internal sealed class TrainBench : IBenchmark
             }
             if (a.Int("memory", 0) is > 0 and var memorySteps)
             {
-                MemorySteps(tuned, memorySteps, a.Int("checkpoint-every", 0), a.Int("loader-only", 0) != 0, a.Int("collect-every", 0), a.Int("guard", 1) != 0);
+                MemorySteps(tuned, memorySteps, a.Int("checkpoint-every", 0), a.Int("loader-only", 0) != 0, a.Int("collect-every", 0), a.Int("guard", 1) != 0, a.Int("gc-hammer", 0) != 0);
                 return 0;
             }
             WholeSteps(tuned, steps, a.Int("epochs", 3));
@@ -200,7 +200,7 @@ internal sealed class TrainBench : IBenchmark
     }
 
     /// <summary>(c) Resident memory over many steps of the trainer's step, with the managed heap and live tensors beside it.</summary>
-    private static void MemorySteps(TrainOptions o, int steps, int checkpointEvery, bool loaderOnly, int collectEvery, bool guard)
+    private static void MemorySteps(TrainOptions o, int steps, int checkpointEvery, bool loaderOnly, int collectEvery, bool guard, bool gcHammer)
     {
         using var setup = TrainingSetup.Create(o);
         int seed = o.Seed ?? 1;
@@ -215,6 +215,11 @@ internal sealed class TrainBench : IBenchmark
         Console.WriteLine($"(c) memory over {steps} steps of batch {o.BatchSize}, {setup.Grid.N} px");
         Console.WriteLine($"    {"step",6} {"RSS MiB",8} {"after trim",10} {"GC heap MiB",11} {"GC committed",12} {"gen0/1/2 GCs",14} {"live tensors",12} {"GC pause ms",11}");
         int done = 0;
+        // --gc-hammer: another thread collects and runs finalizers without pause. With --guard 0 any Scalar left to
+        // the finalizer inside the step can then be freed while libtorch reads it: a crash or a wrong value within
+        // a few hundred steps if the step makes one.
+        using var stopHammer = new CancellationTokenSource();
+        var hammer = gcHammer ? Task.Run(() => { while (!stopHammer.IsCancellationRequested) { GC.Collect(); GC.WaitForPendingFinalizers(); } }) : Task.CompletedTask;
         for (int epoch = 0; done < steps; epoch++)
             foreach (var hb in loader.Epoch(epoch))
             {
@@ -231,8 +236,8 @@ internal sealed class TrainBench : IBenchmark
                     foreach (var (_, v) in loss.Terms) v.ToDouble();
                     optimizer.zero_grad();
                     loss.Total.backward();
-                    allParams.Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum()).Aggregate((x, y) => x + y).ToDouble();
-                    optimizer.step();
+                    stack(allParams.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToArray()).sum().ToDouble();
+                    AdamStep.Apply(optimizer);   // as the trainer does
                 }
                 done++;
                 if (collectEvery > 0 && done % collectEvery == 0) GC.Collect();
@@ -244,6 +249,8 @@ internal sealed class TrainBench : IBenchmark
                 }
                 if (done % 50 == 0 || done == 1) PrintMemory(done.ToString(CultureInfo.InvariantCulture));
             }
+        stopHammer.Cancel();
+        hammer.Wait();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();

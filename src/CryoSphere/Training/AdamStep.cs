@@ -43,7 +43,7 @@ public static class AdamStep
                 s.exp_avg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
                 s.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
                 using Scalar epsC2 = (eps * c2).ToScalar(), stepSize = (-lr * c2 / c1).ToScalar();
-                Tensor denom = s.exp_avg_sq.sqrt().add_(epsC2);
+                Tensor denom = s.exp_avg_sq.sqrt().add_(epsC2, Scalars.Of(1));   // add_(x) alone passes a fresh Scalar(1) as alpha
                 p.addcdiv_(s.exp_avg, denom, value: stepSize);
             }
         }
