@@ -67,10 +67,11 @@ public sealed class VaeModel : nn.Module
     /// <param name="indices">Particle indices (B); needed only when not amortised.</param>
     /// <param name="generator">Source of the latent and segmentation noise (null: torch's global one).</param>
     /// <param name="rows">This rank's rows of the global batch's noise (data-parallel training); null: one process.</param>
-    public VaeOutput Forward(Tensor images, Tensor baseCoords, Tensor? indices = null, Generator? generator = null, NoiseRows? rows = null)
+    /// <param name="noiseScale">Scale of the reparameterised noise (1: z = μ + σ·ε; 0: z = μ; the same draws either way).</param>
+    public VaeOutput Forward(Tensor images, Tensor baseCoords, Tensor? indices = null, Generator? generator = null, NoiseRows? rows = null, double noiseScale = 1)
     {
         var (mu, sigma) = Encode(images, indices);
-        Tensor z = LatentSampler.Sample(mu, sigma, generator, rows);
+        Tensor z = LatentSampler.Sample(mu, sigma, generator, rows, noiseScale);
         Tensor g = segmentation.Sample((int)z.shape[0], generator, rows);
         var (axes, angles, t) = Motion(z);
         Tensor coords = Deformation.Apply(baseCoords, g, axes, angles, t);

@@ -157,7 +157,7 @@ public sealed class BatchObjective
         Tensor? ctfHalf = CtfHalf(ctf, images);
         var (encIn, target) = Inputs(images, shifts, ctfHalf, target: true);
 
-        var outp = model.Forward(encIn, setup.BaseCoords, indices, gen, rows);
+        var outp = model.Forward(encIn, setup.BaseCoords, indices, gen, rows, w.LatentNoise);
         Tensor pred = Predict(outp.Coords, rotations, ctfHalf, shifts);
         var (corr, _) = Losses.Correlation(pred, target, setup.LossMask);
 

@@ -4,7 +4,7 @@ namespace CryoSphere.Training;
 
 /// <summary>The β of every loss term at one moment of training, from the options' schedules, and the KL(z) free nats then.</summary>
 public sealed record LossWeights(double KlLatent, double KlSegMean, double KlSegStd, double KlSegProportions,
-    double Continuity, double Clash, double L2, double KlLatentFreeNats = 0)
+    double Continuity, double Clash, double L2, double KlLatentFreeNats = 0, double LatentNoise = 1)
 {
     /// <summary>Weights at <paramref name="epoch"/> (0-based) plus <paramref name="progress"/> ∈ [0, 1] of it.</summary>
     public static LossWeights At(TrainingBudget budget, int imageSide, int epoch, double progress)
@@ -24,7 +24,7 @@ public sealed record LossWeights(double KlLatent, double KlSegMean, double KlSeg
         return new LossWeights(V(o.KlLatent, klDefault), V(o.KlSegmentationMean, Default(d.KlSegmentationMean)),
             V(o.KlSegmentationStd, Default(d.KlSegmentationStd)), V(o.KlSegmentationProportions, Default(d.KlSegmentationProportions)),
             V(o.Continuity, Default(d.Continuity)), V(o.Clash, Default(d.Clash)), V(o.L2, Default(d.L2)),
-            FreeNats(budget, epoch + progress));
+            FreeNats(budget, epoch + progress), LatentNoiseScale(budget, epoch + progress));
     }
 
     /// <summary>
@@ -38,4 +38,12 @@ public sealed record LossWeights(double KlLatent, double KlSegMean, double KlSeg
         double f = budget.Options.KlLatentFreeNats, ramp = budget.RampEpochs;
         return f <= 0 ? 0 : f * Math.Clamp(2 - epochs / ramp, 0, 1);
     }
+
+    /// <summary>
+    /// The scale of the reparameterised noise the decoder sees at <paramref name="epochs"/>: with
+    /// <see cref="TrainOptions.LatentNoiseWarmup"/>, none while KL(z) ramps in (the decoder reads the posterior means), then
+    /// up linearly to the full σ·ε over as many steps again, like the free nats' fade; without it, 1 throughout.
+    /// </summary>
+    public static double LatentNoiseScale(TrainingBudget budget, double epochs) =>
+        budget.Options.LatentNoiseWarmup ? Math.Clamp(epochs / budget.RampEpochs - 1, 0, 1) : 1;
 }

@@ -93,6 +93,11 @@ public sealed record TrainOptions
     /// none (<see cref="LossWeights.FreeNats"/>; docs/training-defaults.md §9). 1 nat is about what one well-determined
     /// coordinate carries (r 0.93 with the truth). 0 = off.</summary>
     public double KlLatentFreeNats { get; init; } = 1.0;
+    /// <summary>The decoder sees the posterior means, without the reparameterised noise, while KL(z) ramps in; the noise
+    /// then fades in over as many steps again (<see cref="LossWeights.LatentNoiseScale"/>). With noise from the first
+    /// step, a latent dimension that carries nothing yet feeds the decoder pure noise, the decoder learns to ignore it,
+    /// and a second, weaker motion never finds a way into the latent (docs/training-defaults.md §10). `latent_noise_warmup`.</summary>
+    public bool LatentNoiseWarmup { get; init; }
     public LossTermOptions KlSegmentationMean { get; init; } = new("constant", 1e-5);
     public LossTermOptions KlSegmentationStd { get; init; } = new("constant", 1e-5);
     public LossTermOptions KlSegmentationProportions { get; init; } = new("constant", 1e-5);

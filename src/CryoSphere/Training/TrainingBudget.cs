@@ -31,10 +31,10 @@ public sealed class TrainingBudget
 
     /// <summary>
     /// Epochs before the plateau rule may stop the run: at least <see cref="TrainOptions.MinSteps"/> steps, the whole
-    /// ramp and, with free nats, their fade (twice the ramp: <see cref="LossWeights.FreeNats"/>).
+    /// ramp and, with free nats or the latent noise warm-up, their fade (twice the ramp: <see cref="LossWeights.FreeNats"/>).
     /// </summary>
     public int MinEpochs => (int)Math.Ceiling(Math.Max(Options.MinSteps / (double)StepsPerEpoch,
-        Options.KlLatentFreeNats > 0 ? 2 * RampEpochs : RampEpochs));
+        Options.KlLatentFreeNats > 0 || Options.LatentNoiseWarmup ? 2 * RampEpochs : RampEpochs));
 
     /// <summary>
     /// Epochs to show as the run's length once <paramref name="atLeast"/> epochs are known to be needed: with the

@@ -49,6 +49,10 @@ public class NetworkTests
         Assert.Equal(1.5, z.mean().ToSingle(), 2);
         Assert.Equal(0.5, z.std().ToSingle(), 2);
         Assert.True(z.allclose(LatentSampler.Sample(mu, sigma, new Generator(8)), rtol: 0, atol: 0));
+        // A noise scale keeps the draw: 0 gives μ exactly, ½ half of the same σ·ε.
+        Assert.True(LatentSampler.Sample(mu, sigma, new Generator(8), scale: 0).allclose(mu, rtol: 0, atol: 0));
+        Tensor half = LatentSampler.Sample(mu, sigma, new Generator(8), scale: 0.5);
+        Assert.True(((half - mu) * 2).allclose(z - mu, rtol: 1e-6, atol: 1e-6));
     }
 
     [Fact]

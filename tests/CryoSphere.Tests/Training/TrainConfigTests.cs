@@ -121,6 +121,8 @@ public class TrainConfigTests
         Assert.Equal(TrainConfigWriter.ToYaml(o), TrainConfigWriter.ToYaml(back));
         Assert.Equal(TrainConfigWriter.ToYaml(new TrainOptions()),
             TrainConfigWriter.ToYaml(RoundTrip(new TrainOptions(), dir)));
+        var warm = new TrainOptions { LatentNoiseWarmup = !new TrainOptions().LatentNoiseWarmup };
+        Assert.Equal(warm.LatentNoiseWarmup, RoundTrip(warm, dir).LatentNoiseWarmup);
     }
 
     private static TrainOptions RoundTrip(TrainOptions o, string dir)

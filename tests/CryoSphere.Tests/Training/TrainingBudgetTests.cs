@@ -89,4 +89,20 @@ public class TrainingBudgetTests
         Assert.Equal(0, LossWeights.FreeNats(new TrainingBudget(O(ramp: 300), 20), 0));
         Assert.Equal(1.0, new TrainOptions().KlLatentFreeNats);
     }
+
+    [Fact]
+    public void LatentNoiseIsOffWhileKlRampsInThenFadesInAndTheRunLastsUntilItIsFull()
+    {
+        var budget = new TrainingBudget(O(minSteps: 500, ramp: 300) with { LatentNoiseWarmup = true }, 20);   // ramp 15 epochs
+        Assert.Equal(0, LossWeights.LatentNoiseScale(budget, 0), 12);
+        Assert.Equal(0, LossWeights.LatentNoiseScale(budget, 15), 12);
+        Assert.Equal(0.5, LossWeights.LatentNoiseScale(budget, 22.5), 12);
+        Assert.Equal(1, LossWeights.LatentNoiseScale(budget, 30), 12);
+        Assert.Equal(1, LossWeights.LatentNoiseScale(budget, 100), 12);
+        Assert.Equal(0.5, LossWeights.At(budget, 64, 22, 0.5).LatentNoise, 12);
+        Assert.Equal(30, budget.MinEpochs);   // the plateau rule waits until the noise is whole
+        var off = new TrainingBudget(O(ramp: 300), 20);
+        Assert.Equal(1, LossWeights.LatentNoiseScale(off, 0));
+        Assert.Equal(1, LossWeights.At(off, 64, 0, 0).LatentNoise);
+    }
 }
