@@ -6,7 +6,7 @@ public class TrainingBudgetTests
 {
     // Free nats off unless asked: these tests are about the plateau rule; FreeNatsFade… covers what they add.
     private static TrainOptions O(int minSteps = 0, double tol = 0.05, bool stop = true, int epochs = 400, int ramp = 1500, double freeNats = 0) =>
-        new() { MinSteps = minSteps, PlateauTolerance = tol, StopOnPlateau = stop, Epochs = epochs, RampSteps = ramp, KlLatentFreeNats = freeNats };
+        new() { MinSteps = minSteps, PlateauTolerance = tol, StopOnPlateau = stop, Epochs = epochs, RampSteps = ramp, KlLatentFreeNats = freeNats, LatentNoiseWarmup = false };
 
     /// <summary>corr(e) = −a·(1 − exp(−e/τ)): the first epoch E where the last quarter improved by ≤ 5% of the total.</summary>
     private static int ExpectedStop(double tau, int minEpochs)
@@ -104,5 +104,6 @@ public class TrainingBudgetTests
         var off = new TrainingBudget(O(ramp: 300), 20);
         Assert.Equal(1, LossWeights.LatentNoiseScale(off, 0));
         Assert.Equal(1, LossWeights.At(off, 64, 0, 0).LatentNoise);
+        Assert.False(new TrainOptions().LatentNoiseWarmup);
     }
 }
