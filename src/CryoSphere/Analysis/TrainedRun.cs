@@ -36,7 +36,7 @@ public sealed class TrainedRun : IDisposable
     {
         var folder = new RunFolder(runDir);
         if (!File.Exists(folder.Config)) throw new InputException(runDir, "not a training run folder (no config.yaml)");
-        var o = TrainConfigReader.Read(folder.Config) with { OutDir = folder.Root };
+        var o = TrainConfigReader.ReadRecorded(folder.Config) with { OutDir = folder.Root };
         if (device is not null) o = o with { Device = device };
         string ckpt = folder.CheckpointFor(epoch);
         using var guard = NativeCallGuard.Enter();

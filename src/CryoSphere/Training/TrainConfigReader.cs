@@ -72,7 +72,7 @@ public static class TrainConfigReader
                 case "stop_on_plateau": o = o with { StopOnPlateau = Bool(path, ctx, node) ?? o.StopOnPlateau }; break;
                 case "min_steps": o = o with { MinSteps = Int(path, ctx, node) ?? o.MinSteps }; break;
                 case "plateau_tolerance": o = o with { PlateauTolerance = Dbl(path, ctx, node) ?? o.PlateauTolerance }; break;
-                case "latent_noise_warmup": o = o with { LatentNoiseWarmup = Bool(path, ctx, node) ?? false }; break;
+                case "latent_noise_warmup": o = o with { LatentNoiseWarmup = Bool(path, ctx, node) ?? o.LatentNoiseWarmup }; break;
                 case "kl_latent_free_nats": o = o with { KlLatentFreeNats = Dbl(path, ctx, node) ?? o.KlLatentFreeNats }; break;
                 case "ramp_steps": o = o with { RampSteps = Int(path, ctx, node) ?? o.RampSteps }; break;
                 case "batch_size": o = o with { BatchSize = Int(path, ctx, node) ?? o.BatchSize }; break;
@@ -124,6 +124,26 @@ public static class TrainConfigReader
             o = o with { ParticlesPath = ResolveExisting(pp, folder, baseDir) ?? Path.GetFullPath(Path.Combine(folder ?? baseDir, pp)) };
         if (paths.TryGetValue("datadir", out var dd))
             o = o with { DataDir = ResolveExisting(dd, folder, baseDir) ?? dd };
+        return o;
+    }
+
+    /// <summary>
+    /// Keys that a run's config.yaml written before they existed lacks, and the value that run trained with: a new
+    /// default must not change what a resumed or analysed old run computes.
+    /// </summary>
+    private static readonly (string Key, Func<TrainOptions, TrainOptions> Before)[] AddedLater =
+    [
+        ("kl_latent_free_nats", o => o with { KlLatentFreeNats = 0 }),
+        ("latent_noise_warmup", o => o with { LatentNoiseWarmup = false }),
+    ];
+
+    /// <summary>Reads a training run's own config.yaml (<see cref="Read"/>), giving keys added after it was written their value before.</summary>
+    public static TrainOptions ReadRecorded(string path, List<string>? ignored = null)
+    {
+        var o = Read(path, ignored);
+        var present = Entries(Load(path)).Select(e => e.Item1).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, before) in AddedLater)
+            if (!present.Contains(key)) o = before(o);
         return o;
     }
 

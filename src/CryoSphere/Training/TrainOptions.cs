@@ -64,7 +64,7 @@ public sealed record TrainOptions
     public int Epochs { get; init; } = 400;
     /// <summary>Stop when the correlation has plateaued (after <see cref="MinSteps"/>); false = train exactly <see cref="Epochs"/> epochs.</summary>
     public bool StopOnPlateau { get; init; } = true;
-    /// <summary>Optimiser steps before the plateau rule may stop the run.</summary>
+    /// <summary>Optimiser steps before the plateau rule may stop the run (it also waits for the loss schedules to settle: <see cref="TrainingBudget.MinEpochs"/>).</summary>
     public int MinSteps { get; init; } = 3000;
     /// <summary>Plateau: the last quarter of the steps improved the correlation by less than this fraction of its total improvement.</summary>
     public double PlateauTolerance { get; init; } = 0.05;
@@ -96,8 +96,8 @@ public sealed record TrainOptions
     /// <summary>The decoder sees the posterior means, without the reparameterised noise, while KL(z) ramps in; the noise
     /// then fades in over as many steps again (<see cref="LossWeights.LatentNoiseScale"/>). With noise from the first
     /// step, a latent dimension that carries nothing yet feeds the decoder pure noise, the decoder learns to ignore it,
-    /// and a second, weaker motion never finds a way into the latent (docs/training-defaults.md §10). `latent_noise_warmup`; off by default: it cost the lid LearningTests case 0.909 → 0.892.</summary>
-    public bool LatentNoiseWarmup { get; init; }
+    /// and a second, weaker motion never finds a way into the latent (docs/training-defaults.md §10, §11). `latent_noise_warmup`.</summary>
+    public bool LatentNoiseWarmup { get; init; } = true;
     public LossTermOptions KlSegmentationMean { get; init; } = new("constant", 1e-5);
     public LossTermOptions KlSegmentationStd { get; init; } = new("constant", 1e-5);
     public LossTermOptions KlSegmentationProportions { get; init; } = new("constant", 1e-5);

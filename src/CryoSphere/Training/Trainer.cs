@@ -40,7 +40,7 @@ public static class Trainer
         var folder = new RunFolder(runDir);
         if (File.Exists(folder.Root)) throw new InputException(runDir, "is a file, not a training run folder");
         if (!File.Exists(folder.Config)) throw new InputException(runDir, "not a training run folder (no config.yaml)");
-        var recorded = TrainConfigReader.Read(folder.Config) with { OutDir = folder.Root };
+        var recorded = TrainConfigReader.ReadRecorded(folder.Config) with { OutDir = folder.Root };
         var o = overrides is null ? recorded : overrides(recorded) with { OutDir = folder.Root };
         var changes = ResumeSettings.Check(folder.Root, recorded, o);
         return LoggingBugs(Lead(comm) ? folder.Root : null, () => RunCore(o, resume: true, changes, progress, ct, warn, comm ?? SingleProcess.Instance));

@@ -3,10 +3,10 @@ namespace CryoSphere.Training;
 /// <summary>
 /// How long a run trains, counted in optimiser steps so that it does not depend on the dataset's size
 /// (docs/training-defaults.md §6). The KL(z) ramp lasts <see cref="TrainOptions.RampSteps"/> steps (at most
-/// half the run); after <see cref="TrainOptions.MinSteps"/> steps, and when <see cref="TrainOptions.StopOnPlateau"/>
-/// is on, training stops at the end of the first epoch where the correlation improved by less than
-/// <see cref="TrainOptions.PlateauTolerance"/> of its total improvement over the last quarter of the steps;
-/// otherwise it stops after <see cref="TrainOptions.Epochs"/> epochs.
+/// half the run); after <see cref="MinEpochs"/>, and when <see cref="TrainOptions.StopOnPlateau"/> is on, training
+/// stops at the end of the first epoch where the correlation improved by less than
+/// <see cref="TrainOptions.PlateauTolerance"/> of its total improvement over the last quarter of the steps (counted
+/// only after the loss schedules have settled); otherwise it stops after <see cref="TrainOptions.Epochs"/> epochs.
 /// </summary>
 public sealed class TrainingBudget
 {
@@ -30,11 +30,17 @@ public sealed class TrainingBudget
         Math.Max(1.0, Math.Min(Options.RampSteps, Options.Epochs * (double)StepsPerEpoch / 2)) / StepsPerEpoch;
 
     /// <summary>
-    /// Epochs before the plateau rule may stop the run: at least <see cref="TrainOptions.MinSteps"/> steps, the whole
-    /// ramp and, with free nats or the latent noise warm-up, their fade (twice the ramp: <see cref="LossWeights.FreeNats"/>).
+    /// Epochs until the objective stops changing by schedule: the KL(z) ramp and, with free nats or the latent noise
+    /// warm-up, their fade after it (as long again: <see cref="LossWeights.FreeNats"/>, <see cref="LossWeights.LatentNoiseScale"/>).
     /// </summary>
-    public int MinEpochs => (int)Math.Ceiling(Math.Max(Options.MinSteps / (double)StepsPerEpoch,
-        Options.KlLatentFreeNats > 0 || Options.LatentNoiseWarmup ? 2 * RampEpochs : RampEpochs));
+    public double SettledEpochs =>
+        Options.KlLatentFreeNats > 0 || Options.LatentNoiseWarmup ? 2 * RampEpochs : RampEpochs;
+
+    /// <summary>
+    /// Epochs before the plateau rule may stop the run: at least <see cref="TrainOptions.MinSteps"/> steps, and the
+    /// schedules' end (<see cref="SettledEpochs"/>) plus a ramp's length of training on the settled objective.
+    /// </summary>
+    public int MinEpochs => (int)Math.Ceiling(Math.Max(Options.MinSteps / (double)StepsPerEpoch, SettledEpochs + RampEpochs));
 
     /// <summary>
     /// Epochs to show as the run's length once <paramref name="atLeast"/> epochs are known to be needed: with the
@@ -52,7 +58,11 @@ public sealed class TrainingBudget
     {
         int e = corr.Count;
         if (!Options.StopOnPlateau || e < Math.Max(MinEpochs, 3)) return false;
-        int start = Math.Min(e - 2, (int)Math.Floor(0.75 * e)); // 1-based epoch at 75% of the steps, ≥ 2 epochs back
+        // The baseline: the epoch at 75% of the steps, ≥ 2 epochs back, and wholly after the schedules' end. While the
+        // noise fades in (or the free nats fade out) the correlation gets worse by design, so a window reaching into
+        // the fade would read "no gain" while the latent still learns (two hinges: measured, docs/training-defaults.md §11).
+        int settled = (int)Math.Ceiling(SettledEpochs) + 1;
+        int start = Math.Min(e - 2, Math.Max((int)Math.Floor(0.75 * e), settled));
         double total = corr[0] - corr[e - 1];
         double recent = corr[start - 1] - corr[e - 1];
         if (!(total > 0)) return false; // not learning at all yet: keep going to the cap

@@ -125,6 +125,31 @@ public class TrainConfigTests
         Assert.Equal(warm.LatentNoiseWarmup, RoundTrip(warm, dir).LatentNoiseWarmup);
     }
 
+    /// <summary>
+    /// A run folder written before a key existed trained without what that key now turns on by default: resuming or
+    /// analysing it must compute what it computed (a user-written config without the key gets today's default).
+    /// </summary>
+    [Fact]
+    public void RecordedConfigWithoutLaterKeysKeepsWhatTheRunTrainedWith()
+    {
+        string dir = TestData.TempDir("cfg-old");
+        string p = Path.Combine(dir, "config.yaml");
+        TrainConfigWriter.Write(p, new TrainOptions());
+        var lines = File.ReadAllLines(p);
+        Assert.Contains(lines, l => l.StartsWith("latent_noise_warmup:"));
+        Assert.Contains(lines, l => l.StartsWith("kl_latent_free_nats:"));
+        File.WriteAllLines(p, lines.Where(l => !l.StartsWith("latent_noise_warmup:") && !l.StartsWith("kl_latent_free_nats:")));
+        var old = TrainConfigReader.ReadRecorded(p);
+        Assert.False(old.LatentNoiseWarmup);
+        Assert.Equal(0, old.KlLatentFreeNats);
+        var asUserConfig = TrainConfigReader.Read(p);
+        Assert.True(asUserConfig.LatentNoiseWarmup);
+        Assert.Equal(new TrainOptions().KlLatentFreeNats, asUserConfig.KlLatentFreeNats);
+        // A recorded config that has the keys reads back exactly.
+        TrainConfigWriter.Write(p, new TrainOptions());
+        Assert.Equal(TrainConfigWriter.ToYaml(new TrainOptions()), TrainConfigWriter.ToYaml(TrainConfigReader.ReadRecorded(p)));
+    }
+
     private static TrainOptions RoundTrip(TrainOptions o, string dir)
     {
         string p = Path.Combine(dir, "defaults.yaml");

@@ -43,13 +43,15 @@ public class TrainingBudgetTests
     {
         var flat = Enumerable.Repeat(-0.5, 100).ToList();
         flat[0] = -0.4;
-        var budget = new TrainingBudget(O(minSteps: 500, ramp: 300), 20); // 25 epochs minimum
-        Assert.Equal(25, budget.MinEpochs);
-        Assert.False(budget.Converged(flat.Take(24).ToList()));
-        Assert.True(budget.Converged(flat.Take(25).ToList()));
-        var longRamp = new TrainingBudget(O(minSteps: 0, ramp: 1000), 20); // ramp 50 epochs
-        Assert.Equal(50, longRamp.MinEpochs);
-        Assert.False(longRamp.Converged(flat.Take(49).ToList()));
+        var budget = new TrainingBudget(O(minSteps: 2000, ramp: 300), 20); // 100 epochs minimum; ramp 15 + 15 after
+        Assert.Equal(100, budget.MinEpochs);
+        Assert.False(budget.Converged(flat.Take(99).ToList()));
+        Assert.True(budget.Converged(flat.Take(100).ToList()));
+        var longRamp = new TrainingBudget(O(minSteps: 0, ramp: 1000), 20); // ramp 50 epochs, then 50 on the settled loss
+        Assert.Equal(50, longRamp.SettledEpochs, 12);
+        Assert.Equal(100, longRamp.MinEpochs);
+        Assert.False(longRamp.Converged(flat.Take(99).ToList()));
+        Assert.True(longRamp.Converged(flat.Take(100).ToList()));
     }
 
     [Fact]
@@ -80,12 +82,13 @@ public class TrainingBudgetTests
         Assert.Equal(0, LossWeights.FreeNats(budget, 30), 12);
         Assert.Equal(0, LossWeights.FreeNats(budget, 100), 12);
         Assert.Equal(0.75, LossWeights.At(budget, 64, 22, 0.5).KlLatentFreeNats, 12);
-        // The plateau rule waits for the fade: 30 epochs, not the 25 of the minimum steps.
-        Assert.Equal(30, budget.MinEpochs);
+        // The plateau rule waits for the fade and a ramp's length after it: 45 epochs, not the 25 of the minimum steps.
+        Assert.Equal(30, budget.SettledEpochs, 12);
+        Assert.Equal(45, budget.MinEpochs);
         var flat = Enumerable.Repeat(-0.5, 100).ToList();
         flat[0] = -0.4;
-        Assert.False(budget.Converged(flat.Take(29).ToList()));
-        Assert.True(budget.Converged(flat.Take(30).ToList()));
+        Assert.False(budget.Converged(flat.Take(44).ToList()));
+        Assert.True(budget.Converged(flat.Take(45).ToList()));
         Assert.Equal(0, LossWeights.FreeNats(new TrainingBudget(O(ramp: 300), 20), 0));
         Assert.Equal(1.0, new TrainOptions().KlLatentFreeNats);
     }
@@ -100,10 +103,37 @@ public class TrainingBudgetTests
         Assert.Equal(1, LossWeights.LatentNoiseScale(budget, 30), 12);
         Assert.Equal(1, LossWeights.LatentNoiseScale(budget, 100), 12);
         Assert.Equal(0.5, LossWeights.At(budget, 64, 22, 0.5).LatentNoise, 12);
-        Assert.Equal(30, budget.MinEpochs);   // the plateau rule waits until the noise is whole
+        Assert.Equal(45, budget.MinEpochs);   // the plateau rule waits until the noise is whole, and 15 epochs more
         var off = new TrainingBudget(O(ramp: 300), 20);
         Assert.Equal(1, LossWeights.LatentNoiseScale(off, 0));
         Assert.Equal(1, LossWeights.At(off, 64, 0, 0).LatentNoise);
-        Assert.False(new TrainOptions().LatentNoiseWarmup);
+        Assert.True(new TrainOptions().LatentNoiseWarmup);
+    }
+
+    /// <summary>
+    /// While the noise fades in, learning and the growing noise cancel in the correlation (two hinges, measured: flat
+    /// from epoch 12 to 20 and improving again after): a window inside the fade reads a plateau that is not one. The
+    /// rule's baseline lies wholly after the schedules' end, so the run goes on while the settled loss still improves.
+    /// </summary>
+    [Fact]
+    public void PlateauIsJudgedOnlyAfterTheSchedulesSettle()
+    {
+        var budget = new TrainingBudget(O(minSteps: 0, ramp: 300) with { LatentNoiseWarmup = true }, 20); // ramp 15, settled 30
+        double C(int e) => e <= 15 ? -(1 - Math.Exp(-e / 3.0))           // learning while KL ramps in
+            : e <= 30 ? -(1 - Math.Exp(-5.0))                                 // the fade: gains and noise cancel
+            : -(1 - Math.Exp(-5.0)) - 0.3 * (1 - Math.Exp(-(e - 30) / 20.0)); // learning again on the settled loss
+        var corr = new List<double>();
+        int stop = -1;
+        for (int e = 1; e <= 400 && stop < 0; e++)
+        {
+            corr.Add(C(e));
+            if (budget.Converged(corr)) stop = e;
+        }
+        // Independently: the first epoch ≥ 45 whose last quarter, counted from epoch 31 at the earliest, gained ≤ 5%.
+        int expected = 45;
+        while (!(C(Math.Min(expected - 2, Math.Max((int)Math.Floor(0.75 * expected), 31))) - C(expected) <= 0.05 * (C(1) - C(expected))))
+            expected++;
+        Assert.Equal(expected, stop);
+        Assert.True(stop > 60, $"stopped at {stop} while the settled loss still improved");
     }
 }
