@@ -40,6 +40,7 @@ public static class AdamStep
                 if (grad is null) continue;
                 s.step += 1;
                 double c1 = 1 - Math.Pow(b1, s.step), c2 = Math.Sqrt(1 - Math.Pow(b2, s.step));
+                if (AdamKernel.TryApply(p, grad, s.exp_avg, s.exp_avg_sq, b1, b2, -lr * c2 / c1, eps * c2)) continue;   // one pass on the CPU
                 s.exp_avg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
                 s.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
                 using Scalar epsC2 = (eps * c2).ToScalar(), stepSize = (-lr * c2 / c1).ToScalar();
