@@ -258,7 +258,7 @@ public static class Trainer
                         bad = "loss terms not finite: " + string.Join(", ", loss.Terms.Where(kv => !double.IsFinite(kv.Value.ToDouble())).Select(kv => kv.Key));
                     else
                     {
-                        optimizer.zero_grad();
+                        AdamStep.ClearGradients(optimizer);
                         loss.Total.backward();
                         reduceClock.Start();
                         DataParallel.AverageGradients(comm, denseParams);
