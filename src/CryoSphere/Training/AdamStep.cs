@@ -33,7 +33,10 @@ public static class AdamStep
     }
 
     /// <summary>Updates the parameters of <paramref name="optimizer"/> from their gradients (those without one are skipped).</summary>
-    public static void Apply(Adam optimizer)
+    /// <param name="optimizer">The optimizer whose parameters to update.</param>
+    /// <param name="decay">Per parameter (by handle), λ added to its gradient as λ·θ before the update: the L2 penalty's
+    /// gradient (2β·W) where the loss left it out (<see cref="BatchObjective.Compute"/>); null or absent: 0.</param>
+    public static void Apply(Adam optimizer, IReadOnlyDictionary<nint, double>? decay = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -53,7 +56,13 @@ public static class AdamStep
                 if (grad is null) continue;
                 s.step += 1;
                 double c1 = 1 - Math.Pow(b1, s.step), c2 = Math.Sqrt(1 - Math.Pow(b2, s.step));
-                if (AdamKernel.TryApply(p, grad, s.exp_avg, s.exp_avg_sq, b1, b2, -lr * c2 / c1, eps * c2)) continue;   // one pass on the CPU
+                double lambda = decay is not null && decay.TryGetValue(p.Handle, out double l) ? l : 0;
+                if (AdamKernel.TryApply(p, grad, s.exp_avg, s.exp_avg_sq, b1, b2, -lr * c2 / c1, eps * c2, lambda)) continue;   // one pass on the CPU
+                if (lambda != 0)
+                {
+                    using Scalar alpha = lambda.ToScalar();
+                    grad.add_(p, alpha: alpha);
+                }
                 s.exp_avg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
                 s.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
                 using Scalar epsC2 = (eps * c2).ToScalar(), stepSize = (-lr * c2 / c1).ToScalar();

@@ -7,17 +7,19 @@ namespace CryoSphere.Tests.Training;
 public class AdamKernelTests
 {
     // libtorch's kernels for the same update, the path AdamStep takes where the single pass does not apply.
-    private static void Reference(Tensor p, Tensor g, Tensor m, Tensor v, double b1, double b2, double stepSize, double eps)
+    private static void Reference(Tensor p, Tensor g0, Tensor m, Tensor v, double b1, double b2, double stepSize, double eps, double decay)
     {
+        Tensor g = g0 + p * decay;   // the L2 penalty's gradient
         m.mul_(b1).add_(g, alpha: 1 - b1);
         v.mul_(b2).addcmul_(g, g, value: 1 - b2);
         p.addcdiv_(m, v.sqrt().add_(eps), value: stepSize);
     }
 
     [Theory]
-    [InlineData(1001)]      // odd length: a scalar tail after the SIMD vectors
-    [InlineData(300_001)]   // above the threads' threshold
-    public void Float32PassEqualsLibtorchsKernelsOverSteps(int n)
+    [InlineData(1001, 0.0)]      // odd length: a scalar tail after the SIMD vectors
+    [InlineData(1001, 0.3)]      // with an L2 penalty's gradient folded in
+    [InlineData(300_001, 0.0)]   // above the threads' threshold
+    public void Float32PassEqualsLibtorchsKernelsOverSteps(int n, double decay)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -28,8 +30,8 @@ public class AdamKernelTests
         {
             Tensor g = randn(n) * 0.1 + p * 0.5;
             double stepSize = -1e-2 * Math.Sqrt(1 - Math.Pow(0.999, step)) / (1 - Math.Pow(0.9, step));
-            Assert.True(AdamKernel.TryApply(p, g, m, v, 0.9, 0.999, stepSize, 1e-8));
-            Reference(pr, g, mr, vr, 0.9, 0.999, stepSize, 1e-8);
+            Assert.True(AdamKernel.TryApply(p, g, m, v, 0.9, 0.999, stepSize, 1e-8, decay));
+            Reference(pr, g, mr, vr, 0.9, 0.999, stepSize, 1e-8, decay);
         }
         Assert.True((p - pr).abs().max().ToDouble() < 1e-5, "parameters differ");
         Assert.True((m - mr).abs().max().ToDouble() < 1e-6, "first moments differ");
