@@ -36,9 +36,10 @@ internal static class GaussianTableKernel
         Tensor t = empty([.. x.shape, n], x.dtype, x.device);
         if (rows == 0 || n == 0) return t;
         nint px = Address(xc), pg = Address(gc), pt = Address(t), pa = ac is null ? 0 : Address(ac);
+        bool single = x.dtype == ScalarType.Float32;
         ForRows(rows, (start, end) =>
         {
-            if (x.dtype == ScalarType.Float32) ForwardRows(start, end, n, px, pg, pa, pt, (float)inv2s2, (float)floor);
+            if (single) ForwardRows(start, end, n, px, pg, pa, pt, (float)inv2s2, (float)floor);
             else ForwardRowsF64(start, end, n, px, pg, pa, pt, inv2s2, floor);
         });
         return t;
@@ -53,9 +54,10 @@ internal static class GaussianTableKernel
         Tensor grad = empty(x.shape, x.dtype, x.device);
         if (rows == 0) return grad;
         nint px = Address(xc), pg = Address(gc), ptt = Address(tc), pgt = Address(gt), pout = Address(grad);
+        bool single = x.dtype == ScalarType.Float32;
         ForRows(rows, (start, end) =>
         {
-            if (x.dtype == ScalarType.Float32) BackwardRows(start, end, n, px, pg, ptt, pgt, pout, (float)(-2 * inv2s2));
+            if (single) BackwardRows(start, end, n, px, pg, ptt, pgt, pout, (float)(-2 * inv2s2));
             else BackwardRowsF64(start, end, n, px, pg, ptt, pgt, pout, -2 * inv2s2);
         });
         return grad;
