@@ -95,7 +95,7 @@ public static class GaussianRenderer
             using var inner = NewDisposeScope();
             Tensor xyz = coordChunks[i];
             Tensor px = Table(xyz.select(-1, 0), g, inv2s2);                                   // (B,len,N) over columns
-            Tensor py = Table(xyz.select(-1, 1), g, inv2s2) * ampChunks[i].unsqueeze(-1);       // over rows
+            Tensor py = Table(xyz.select(-1, 1), g, inv2s2, ampChunks[i]);                     // over rows, amplitudes in
             Tensor part = bmm(py.transpose(1, 2), px);
             Tensor next = (image is null ? part : image + part).MoveToOuterDisposeScope();
             image?.Dispose();
@@ -160,7 +160,22 @@ public static class GaussianRenderer
     /// <summary>The Gaussian table of every renderer (projections here, maps in <see cref="VolumeRenderer"/>): values and, for
     /// differentiable x, the hand-written backward.</summary>
     internal static Tensor Table(Tensor x, Tensor g, double inv2s2) =>
-        x.requires_grad ? GaussianTable.apply(x, g, inv2s2) : TableValues(x, g, inv2s2);
+        GaussianTableKernel.Applies(x, g) ? Table(x, g, inv2s2, null)
+        : x.requires_grad ? GaussianTable.apply(x, g, inv2s2) : TableValues(x, g, inv2s2);
+
+    /// <summary>The table times a per-row <paramref name="amplitude"/> (shape of x, or null): on the CPU in one pass
+    /// (<see cref="GaussianTableKernel"/>, the amplitude folded in unless it needs a gradient), else libtorch's ops.</summary>
+    internal static Tensor Table(Tensor x, Tensor g, double inv2s2, Tensor? amplitude)
+    {
+        bool fold = amplitude is null || !amplitude.requires_grad;
+        if (GaussianTableKernel.Applies(x, g) && fold)
+            return x.requires_grad
+                ? (amplitude is null ? FusedGaussianTable.apply(x, g, inv2s2) : FusedGaussianTable.apply(x, g, inv2s2, amplitude))
+                : GaussianTableKernel.Forward(x, g, inv2s2, ExponentFloor, amplitude);
+        Tensor t = GaussianTableKernel.Applies(x, g) ? Table(x, g, inv2s2, null)
+            : x.requires_grad ? GaussianTable.apply(x, g, inv2s2) : TableValues(x, g, inv2s2);
+        return amplitude is null ? t : t * amplitude.unsqueeze(-1);
+    }
 
     /// <summary>T = exp(max(−(x − g)²/2σ², floor)), (…) × (N) → (…,N).</summary>
     internal static Tensor TableValues(Tensor x, Tensor g, double inv2s2)
@@ -201,6 +216,32 @@ public static class GaussianRenderer
             Tensor d = x.unsqueeze(-1) - g;
             Tensor grad = d.mul_(t).mul_(gradOutput).sum(-1).mul_(Scalars.Of(-2 * inv2s2));
             return [grad, null!, null!];
+        }
+    }
+
+    /// <summary><see cref="GaussianTable"/> by <see cref="GaussianTableKernel"/>: one pass each way, optional constant amplitude.</summary>
+    private sealed class FusedGaussianTable : torch.autograd.SingleTensorFunction<FusedGaussianTable>
+    {
+        public override string Name => "FusedGaussianTable";
+
+        public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
+        {
+            Tensor x = (Tensor)vars[0], g = (Tensor)vars[1];
+            double inv2s2 = (double)vars[2];
+            Tensor t = GaussianTableKernel.Forward(x, g, inv2s2, ExponentFloor, vars.Length > 3 ? (Tensor)vars[3] : null);
+            ctx.save_for_backward([x, g, t]);
+            ctx.save_data("inv2s2", inv2s2);
+            ctx.save_data("inputs", vars.Length);
+            return t;
+        }
+
+        public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor gradOutput)
+        {
+            var saved = ctx.get_saved_variables();
+            Tensor grad = GaussianTableKernel.Backward(saved[0], saved[1], saved[2], gradOutput, (double)ctx.get_data("inv2s2"));
+            var result = new List<Tensor> { grad };
+            for (int i = 1; i < (int)ctx.get_data("inputs"); i++) result.Add(null!);
+            return result;
         }
     }
 

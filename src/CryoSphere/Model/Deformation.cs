@@ -30,8 +30,9 @@ public static class Deformation
         Apply(baseCoords, g, axes, angles, translations, ChunkElements);
 
     /// <summary><see cref="Apply(Tensor, Tensor, Tensor, Tensor, Tensor)"/> with residue chunks of at most
-    /// <paramref name="chunkElements"/> elements per (K,B,R) factor (tests force several chunks).</summary>
-    internal static Tensor Apply(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations, long chunkElements)
+    /// <paramref name="chunkElements"/> elements per (K,B,R) factor (tests force several chunks); <paramref name="chainKernel"/>
+    /// false takes the quaternion tree on the CPU too (tests compare the two).</summary>
+    internal static Tensor Apply(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, Tensor translations, long chunkElements, bool chainKernel = true)
     {
         Check(baseCoords, g, axes, angles, translations);
         using var scope = NewDisposeScope();
@@ -42,8 +43,8 @@ public static class Deformation
         long chunk = Math.Max(1, chunkElements / Math.Max(1, k * b));
         // split, not narrow per chunk: narrow's backward makes a zero gradient of the whole G per chunk.
         Tensor rotated = r <= chunk
-            ? Rotate(baseCoords, g, axes, angles)
-            : cat(baseCoords.split(chunk, 0).Zip(g.split(chunk, 1), (x, gc) => Rotate(x, gc, axes, angles)).ToArray(), 1);
+            ? Rotate(baseCoords, g, axes, angles, chainKernel)
+            : cat(baseCoords.split(chunk, 0).Zip(g.split(chunk, 1), (x, gc) => Rotate(x, gc, axes, angles, chainKernel)).ToArray(), 1);
         return (rotated + g.matmul(translations)).MoveToOuterDisposeScope();
     }
 
@@ -51,8 +52,10 @@ public static class Deformation
     private const long ChunkElements = 1L << 20;
 
     /// <summary>The composed rotations of residues (R) applied to them: (B,R,3), no translation.</summary>
-    private static Tensor Rotate(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles)
+    private static Tensor Rotate(Tensor baseCoords, Tensor g, Tensor axes, Tensor angles, bool chainKernel)
     {
+        // On the CPU the whole chain is one autograd node (RotationChain); the tree below serves other devices.
+        if (chainKernel && RotationChain.Applies(baseCoords, g, axes, angles)) return RotationChain.Rotate(baseCoords, g, axes, angles);
         // Quaternion (w, x, y, z) of each (k, b, r) rotation: w = cos ½θ, (x, y, z) = sin ½θ · a, θ = G[b,r,k]·δ_k.
         // Segments lead so that every factor below is a contiguous (B,R) block; components are separate tensors
         // (plain products and sums, no 4- or 3-vector kernels).

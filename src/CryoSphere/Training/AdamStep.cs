@@ -19,8 +19,24 @@ namespace CryoSphere.Training;
 /// </remarks>
 public static class AdamStep
 {
+    /// <summary>
+    /// Drops the parameters' gradients (PyTorch's <c>zero_grad(set_to_none=True)</c>) rather than zeroing them as
+    /// TorchSharp's <c>Optimizer.zero_grad()</c> does: the next backward then hands each parameter its gradient buffer
+    /// as it is, instead of a fill pass now and an accumulating add into the zeros later (8 MiB each for the encoder's
+    /// first layer). A parameter the loss did not reach keeps no gradient, and <see cref="Apply"/> skips it, as torch's Adam does.
+    /// </summary>
+    public static void ClearGradients(Adam optimizer)
+    {
+        foreach (var group in optimizer.ParamGroups.Cast<Adam.ParamGroup>())
+            foreach (var p in group.Parameters)
+                if (p.grad is not null) p.grad = null;
+    }
+
     /// <summary>Updates the parameters of <paramref name="optimizer"/> from their gradients (those without one are skipped).</summary>
-    public static void Apply(Adam optimizer)
+    /// <param name="optimizer">The optimizer whose parameters to update.</param>
+    /// <param name="decay">Per parameter (by handle), λ added to its gradient as λ·θ before the update: the L2 penalty's
+    /// gradient (2β·W) where the loss left it out (<see cref="BatchObjective.Compute"/>); null or absent: 0.</param>
+    public static void Apply(Adam optimizer, IReadOnlyDictionary<nint, double>? decay = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -40,6 +56,13 @@ public static class AdamStep
                 if (grad is null) continue;
                 s.step += 1;
                 double c1 = 1 - Math.Pow(b1, s.step), c2 = Math.Sqrt(1 - Math.Pow(b2, s.step));
+                double lambda = decay is not null && decay.TryGetValue(p.Handle, out double l) ? l : 0;
+                if (AdamKernel.TryApply(p, grad, s.exp_avg, s.exp_avg_sq, b1, b2, -lr * c2 / c1, eps * c2, lambda)) continue;   // one pass on the CPU
+                if (lambda != 0)
+                {
+                    using Scalar alpha = lambda.ToScalar();
+                    grad.add_(p, alpha: alpha);
+                }
                 s.exp_avg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
                 s.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
                 using Scalar epsC2 = (eps * c2).ToScalar(), stepSize = (-lr * c2 / c1).ToScalar();

@@ -149,7 +149,10 @@ public sealed class BatchObjective
         ImageFormation.ApplyHalf(GaussianRenderer.RotateAndProject(coords, rotations, setup.Amplitudes, setup.Options.SigmaGmm, setup.Grid), ctfHalf, shifts, setup.Grid);
 
     /// <summary>Computes the weighted loss of a prepared batch (<paramref name="rows"/>: see <see cref="NoiseRows"/>).</summary>
-    public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen, NoiseRows? rows = null)
+    /// <remarks>With <c>l2InOptimizer</c> the L2 penalty enters the loss as a value only, without a gradient: the optimizer adds
+    /// its gradient 2β·W (<see cref="L2Decay"/>, <see cref="AdamStep.Apply"/>) in the pass it makes over W anyway. In the graph
+    /// it cost a product and an accumulating add over every weight matrix per step (8 MiB each for the encoder's first layer).</remarks>
+    public BatchLoss Compute(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor indices, LossWeights w, Generator? gen, NoiseRows? rows = null, bool l2InOptimizer = false)
     {
         var o = setup.Options;
         var grid = setup.Grid;
@@ -185,7 +188,17 @@ public sealed class BatchObjective
         Add("clash", w.Clash, () => o.FullClashLoss || setup.ClashPairs is null
             ? Losses.ClashFull(outp.Coords, setup.NeighbourPairs, o.ClashCutoff)
             : Losses.Clash(outp.Coords, setup.ClashPairs, o.ClashCutoff));
-        Add("l2", w.L2, () => Losses.L2(model.WeightMatrices()));
+        Add("l2", w.L2, () =>
+        {
+            if (!l2InOptimizer) return Losses.L2(model.WeightMatrices());
+            using var noGrad = no_grad();
+            return Losses.L2(model.WeightMatrices().Select(m => m.detach()));
+        });
         return new BatchLoss(total, terms);
     }
+
+    /// <summary>Per weight matrix (by handle), the L2 penalty's gradient factor 2β at weights <paramref name="w"/>: what the
+    /// optimizer adds to the gradient when <see cref="Compute"/> left the penalty out of the graph.</summary>
+    public IReadOnlyDictionary<nint, double> L2Decay(LossWeights w) =>
+        model.WeightMatrices().ToDictionary(m => m.Handle, _ => 2 * w.L2);
 }

@@ -121,16 +121,20 @@ public class DeformationTests
             var grads = torch.autograd.grad([(y * w).sum()], leaves);
             return (y.detach(), grads.Select(q => q.detach()).ToArray());
         }
-        var (y1, g1) = Run(Deformation.Apply);
         var (y0, g0) = Run(Deformation.ApplySequential);
         double tol = dtype == ScalarType.Float64 ? 1e-10 : 1e-5;
-        // Relative to the coordinates' scale (40 Å) for values, to each gradient's largest entry for gradients.
-        Assert.True((y1 - y0).abs().max().ToDouble() <= tol * 40 * 4, $"values differ by {(y1 - y0).abs().max().ToDouble()}");
-        for (int i = 0; i < leaves.Length; i++)
+        // Both CPU formulations: the one-node rotation chain (RotationChain) and the quaternion tree (other devices).
+        foreach (bool chain in new[] { true, false })
         {
-            double scale = Math.Max(1, g0[i].abs().max().ToDouble());
-            double diff = (g1[i] - g0[i]).abs().max().ToDouble();
-            Assert.True(diff <= tol * scale * 4, $"gradient {i} differs by {diff} (scale {scale})");
+            var (y1, g1) = Run((a, b, c, d, e) => Deformation.Apply(a, b, c, d, e, 1L << 20, chain));
+            // Relative to the coordinates' scale (40 Å) for values, to each gradient's largest entry for gradients.
+            Assert.True((y1 - y0).abs().max().ToDouble() <= tol * 40 * 4, $"chain {chain}: values differ by {(y1 - y0).abs().max().ToDouble()}");
+            for (int i = 0; i < leaves.Length; i++)
+            {
+                double scale = Math.Max(1, g0[i].abs().max().ToDouble());
+                double diff = (g1[i] - g0[i]).abs().max().ToDouble();
+                Assert.True(diff <= tol * scale * 4, $"chain {chain}: gradient {i} differs by {diff} (scale {scale})");
+            }
         }
     }
 

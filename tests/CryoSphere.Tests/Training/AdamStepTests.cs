@@ -52,4 +52,23 @@ public class AdamStepTests
         Assert.Equal(sa, sb);
         Assert.Equal(new long[] { 60, 60, 30 }, sb);
     }
+
+    [Fact]
+    public void ClearedGradientsGiveTheSameNextGradientAsZeroedOnes()
+    {
+        using var scope = NewDisposeScope();
+        var (pa, adam) = Make(1e-2, 3e-2);
+        var (pb, ours) = Make(1e-2, 3e-2);
+        Tensor Loss(Parameter[] p) => p[0].square().sum() + p[1].sum() * 3 + p[2].pow(3).sum();
+        Loss(pa).backward();
+        Loss(pb).backward();
+        adam.zero_grad();
+        AdamStep.ClearGradients(ours);
+        Assert.All(pb, p => Assert.Null(p.grad));
+        Assert.All(pa, p => Assert.Equal(0.0, p.grad!.abs().sum().ToDouble()));
+        Loss(pa).backward();
+        Loss(pb).backward();
+        for (int i = 0; i < pa.Length; i++)
+            Assert.True((pa[i].grad! - pb[i].grad!).abs().max().ToDouble() == 0 && pb[i].grad!.abs().sum().ToDouble() > 0, $"parameter {i}");
+    }
 }
