@@ -45,5 +45,5 @@ public sealed record LossWeights(double KlLatent, double KlSegMean, double KlSeg
     /// up linearly to the full σ·ε over as many steps again, like the free nats' fade; without it, 1 throughout.
     /// </summary>
     public static double LatentNoiseScale(TrainingBudget budget, double epochs) =>
-        budget.Options.LatentNoiseWarmup ? Math.Clamp(epochs / budget.RampEpochs - 1, 0, 1) : 1;
+        budget.Options.LatentNoiseWarmup == true ? Math.Clamp(epochs / budget.RampEpochs - 1, 0, 1) : 1;
 }

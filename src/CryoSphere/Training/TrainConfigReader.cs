@@ -72,7 +72,7 @@ public static class TrainConfigReader
                 case "stop_on_plateau": o = o with { StopOnPlateau = Bool(path, ctx, node) ?? o.StopOnPlateau }; break;
                 case "min_steps": o = o with { MinSteps = Int(path, ctx, node) ?? o.MinSteps }; break;
                 case "plateau_tolerance": o = o with { PlateauTolerance = Dbl(path, ctx, node) ?? o.PlateauTolerance }; break;
-                case "latent_noise_warmup": o = o with { LatentNoiseWarmup = Bool(path, ctx, node) ?? o.LatentNoiseWarmup }; break;
+                case "latent_noise_warmup": o = o with { LatentNoiseWarmup = Bool(path, ctx, node) }; break;
                 case "kl_latent_free_nats": o = o with { KlLatentFreeNats = Dbl(path, ctx, node) ?? o.KlLatentFreeNats }; break;
                 case "ramp_steps": o = o with { RampSteps = Int(path, ctx, node) ?? o.RampSteps }; break;
                 case "batch_size": o = o with { BatchSize = Int(path, ctx, node) ?? o.BatchSize }; break;

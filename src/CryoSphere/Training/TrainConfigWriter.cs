@@ -61,7 +61,7 @@ public static class TrainConfigWriter
         Kv(w, 0, "plateau_tolerance", N(o.PlateauTolerance));
         Kv(w, 0, "ramp_steps", N(o.RampSteps));
         Kv(w, 0, "kl_latent_free_nats", N(o.KlLatentFreeNats));
-        Kv(w, 0, "latent_noise_warmup", B(o.LatentNoiseWarmup));
+        Kv(w, 0, "latent_noise_warmup", o.LatentNoiseWarmup is { } warm ? B(warm) : "");
         Kv(w, 0, "batch_size", N(o.BatchSize));
         Kv(w, 0, "epsilon_kl", N(o.EpsilonKl));
         Kv(w, 0, "seed", N(o.Seed));

@@ -96,8 +96,10 @@ public sealed record TrainOptions
     /// <summary>The decoder sees the posterior means, without the reparameterised noise, while KL(z) ramps in; the noise
     /// then fades in over as many steps again (<see cref="LossWeights.LatentNoiseScale"/>). With noise from the first
     /// step, a latent dimension that carries nothing yet feeds the decoder pure noise, the decoder learns to ignore it,
-    /// and a second, weaker motion never finds a way into the latent (docs/training-defaults.md §10, §11). `latent_noise_warmup`.</summary>
-    public bool LatentNoiseWarmup { get; init; } = true;
+    /// and a second, weaker motion never finds a way into the latent (docs/training-defaults.md §10, §11). `latent_noise_warmup`;
+    /// null (the default) = chosen from the data when a new run starts (<see cref="LatentNoiseWarmupChoice"/>), and
+    /// written resolved into the run's config.yaml.</summary>
+    public bool? LatentNoiseWarmup { get; init; }
     public LossTermOptions KlSegmentationMean { get; init; } = new("constant", 1e-5);
     public LossTermOptions KlSegmentationStd { get; init; } = new("constant", 1e-5);
     public LossTermOptions KlSegmentationProportions { get; init; } = new("constant", 1e-5);

@@ -79,7 +79,7 @@ public static class Trainer
     /// of the model named by <c>resume_model</c> (its weights must fit); else chosen from the particles' SNR
     /// estimated against the base structure (<see cref="EncoderInputSide.FromSnr"/>).
     /// </summary>
-    private static (int Side, string? Note) ChooseEncoderSide(TrainOptions o, TrainingSetup setup, PixelStatistics stats, int seed)
+    private static (int Side, string? Note) ChooseEncoderSide(TrainOptions o, TrainingSetup setup, Func<double> estimatedSnr)
     {
         int n = setup.Grid.N;
         if (o.EncoderNpix is not null) return (setup.EncoderSide, null);
@@ -88,7 +88,7 @@ public static class Trainer
             int side = Checkpoint.ReadMeta(rm).EncoderSide is > 0 and var s ? s : n;
             return (side, $"encoder input {side} px, as in {rm}");
         }
-        double snr = SignalEstimate.ParticleSnr(setup, stats, seed);
+        double snr = estimatedSnr();
         int chosen = EncoderInputSide.FromSnr(n, setup.Grid.Apix, snr);
         string why = chosen == n
             ? $"the whole {n} px image (at SNR ≥ {EncoderInputSide.CropBelowSnr:G2} the fine detail still carries signal)"
@@ -144,17 +144,27 @@ public static class Trainer
         if (lead && folder.CleanTemporaries() is var cleaned and > 0) Log($"removed {cleaned} temporary file(s) left by an earlier, killed run");
         if (comm.Size > 1) Log($"data parallel: {comm.Description}; batch {o.BatchSize} per rank, {o.BatchSize * comm.Size} per step");
         PixelStatistics? newStats = null;
-        string? encoderNote = null;
+        string? encoderNote = null, warmupNote = null;
         if (!resume)
         {
             newStats = setup.EstimateImageStatistics(seed);
-            (int side, encoderNote) = ChooseEncoderSide(o, setup, newStats.Value, seed);
+            var stats = newStats.Value;
+            var snr = new Lazy<double>(() => SignalEstimate.ParticleSnr(setup, stats, seed));
+            (int side, encoderNote) = ChooseEncoderSide(o, setup, () => snr.Value);
             setup.UseEncoderSide(DataParallel.FromRoot(comm, side));
+            if (o.LatentNoiseWarmup is null)
+            {
+                bool warm = DataParallel.FromRoot(comm, LatentNoiseWarmupChoice.FromSnr(snr.Value));
+                o = o with { LatentNoiseWarmup = warm };
+                warmupNote = FormattableString.Invariant(
+                    $"latent noise warm-up {(warm ? "on" : "off")} (estimated particle SNR {snr.Value:G3} {(warm ? "≥" : "<")} {EncoderInputSide.CropBelowSnr:G2}; set latent_noise_warmup to choose)");
+            }
             // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
             var written = o with { EncoderNpix = setup.EncoderSide };
             if (lead) WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));
             Log($"new run: {setup.Particles.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
             if (encoderNote is not null) Log(encoderNote);
+            if (warmupNote is not null) Log(warmupNote);
         }
         foreach (var c in changes) Log("resume changes " + c);
         foreach (var w in setup.Particles.Table.Warnings) Warn(w);

@@ -34,7 +34,7 @@ public sealed class TrainingBudget
     /// warm-up, their fade after it (as long again: <see cref="LossWeights.FreeNats"/>, <see cref="LossWeights.LatentNoiseScale"/>).
     /// </summary>
     public double SettledEpochs =>
-        Options.KlLatentFreeNats > 0 || Options.LatentNoiseWarmup ? 2 * RampEpochs : RampEpochs;
+        Options.KlLatentFreeNats > 0 || Options.LatentNoiseWarmup == true ? 2 * RampEpochs : RampEpochs;
 
     /// <summary>
     /// Epochs before the plateau rule may stop the run: at least <see cref="TrainOptions.MinSteps"/> steps, and the

@@ -85,6 +85,11 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
         Assert.Equal(32, TrainConfigReader.Read(Path.Combine(low, "config.yaml")).EncoderNpix);
         Assert.Equal(64, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).EncoderNpix);
         Assert.Contains("estimated particle SNR", File.ReadAllText(Path.Combine(low, "run.log")));
+        // The latent noise warm-up, not configured, is chosen on the same estimate and recorded resolved.
+        Assert.False(TrainConfigReader.Read(Path.Combine(low, "config.yaml")).LatentNoiseWarmup);
+        Assert.True(TrainConfigReader.Read(Path.Combine(high, "config.yaml")).LatentNoiseWarmup);
+        Assert.Contains("latent noise warm-up off", File.ReadAllText(Path.Combine(low, "run.log")));
+        Assert.Contains("latent noise warm-up on", File.ReadAllText(Path.Combine(high, "run.log")));
         string ckpt = new RunFolder(low).LatestCheckpoint()!;
         Assert.Equal(32, Checkpoint.ReadMeta(ckpt).EncoderSide);
         // A new run that starts from the low-SNR model takes that model's encoder side, not the one its own data suggest.

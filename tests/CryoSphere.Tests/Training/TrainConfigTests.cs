@@ -121,8 +121,8 @@ public class TrainConfigTests
         Assert.Equal(TrainConfigWriter.ToYaml(o), TrainConfigWriter.ToYaml(back));
         Assert.Equal(TrainConfigWriter.ToYaml(new TrainOptions()),
             TrainConfigWriter.ToYaml(RoundTrip(new TrainOptions(), dir)));
-        var warm = new TrainOptions { LatentNoiseWarmup = !new TrainOptions().LatentNoiseWarmup };
-        Assert.Equal(warm.LatentNoiseWarmup, RoundTrip(warm, dir).LatentNoiseWarmup);
+        foreach (bool? choice in new bool?[] { true, false, null })
+            Assert.Equal(choice, RoundTrip(new TrainOptions { LatentNoiseWarmup = choice }, dir).LatentNoiseWarmup);
     }
 
     /// <summary>
@@ -143,7 +143,7 @@ public class TrainConfigTests
         Assert.False(old.LatentNoiseWarmup);
         Assert.Equal(0, old.KlLatentFreeNats);
         var asUserConfig = TrainConfigReader.Read(p);
-        Assert.True(asUserConfig.LatentNoiseWarmup);
+        Assert.Null(asUserConfig.LatentNoiseWarmup);
         Assert.Equal(new TrainOptions().KlLatentFreeNats, asUserConfig.KlLatentFreeNats);
         // A recorded config that has the keys reads back exactly.
         TrainConfigWriter.Write(p, new TrainOptions());

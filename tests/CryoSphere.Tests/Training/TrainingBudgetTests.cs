@@ -107,7 +107,12 @@ public class TrainingBudgetTests
         var off = new TrainingBudget(O(ramp: 300), 20);
         Assert.Equal(1, LossWeights.LatentNoiseScale(off, 0));
         Assert.Equal(1, LossWeights.At(off, 64, 0, 0).LatentNoise);
-        Assert.True(new TrainOptions().LatentNoiseWarmup);
+        Assert.Null(new TrainOptions().LatentNoiseWarmup);   // chosen from the data at the start of a run
+        Assert.Equal(1, LossWeights.LatentNoiseScale(new TrainingBudget(O(ramp: 300) with { LatentNoiseWarmup = null }, 20), 0));
+        Assert.True(LatentNoiseWarmupChoice.FromSnr(0.1));
+        Assert.True(LatentNoiseWarmupChoice.FromSnr(EncoderInputSide.CropBelowSnr));
+        Assert.False(LatentNoiseWarmupChoice.FromSnr(0.01));
+        Assert.True(LatentNoiseWarmupChoice.FromSnr(double.NaN));
     }
 
     /// <summary>
