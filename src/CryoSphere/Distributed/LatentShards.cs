@@ -57,7 +57,7 @@ public sealed class LatentShards
         var parts = new List<Tensor>();
         using (no_grad())
         {
-            var states = tables.Select(t => TableSwap.StateOf(optimizer, t)).ToArray();
+            var states = tables.Select(t => AdamStates.Of(optimizer, t)).ToArray();
             var mine = cat([.. tables.Select((t, i) => cat([t.detach(), states[i].exp_avg, states[i].exp_avg_sq], 1))], 1);
             for (int r = 0; r < comm.Size; r++)
             {

@@ -33,7 +33,7 @@ public sealed class TableSwap : IDisposable
         for (int i = 0; i < tables.Count; i++)
         {
             var t = tables[i];
-            var s = optimizer is null ? null : StateOf(optimizer, t);
+            var s = optimizer is null ? null : AdamStates.Of(optimizer, t);
             if (s?.max_exp_avg_sq is not null) throw new NotSupportedException("AMSGrad state of a sharded table");
             // Owned by the swap, not by a dispose scope the caller may close first.
             Tensor Stand(int k) => standIns?[3 * i + k] ?? zeros(rows, t.shape[1], dtype: t.dtype, device: t.device).DetachFromDisposeScope();
@@ -76,14 +76,5 @@ public sealed class TableSwap : IDisposable
             x.StandM?.Dispose();
             x.StandV?.Dispose();
         }
-    }
-
-    /// <summary>Adam's state of <paramref name="p"/>: the state list runs over the groups' parameters in order.</summary>
-    internal static Adam.State StateOf(OptimizerHelper optimizer, Parameter p)
-    {
-        var order = optimizer.ParamGroups.Cast<ParamGroup>().SelectMany(g => g.Parameters).ToList();
-        int i = order.FindIndex(q => q.Handle == p.Handle);
-        if (i < 0) throw new ArgumentException("the optimiser does not hold this table");
-        return optimizer.state_dict().State[i] as Adam.State ?? throw new ArgumentException("sharded tables are stepped by Adam");
     }
 }

@@ -1,3 +1,4 @@
+using CryoSphere.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -40,18 +41,16 @@ public static class AdamStep
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var states = optimizer.state_dict().State;
-        int i = 0;
-        foreach (var group in optimizer.ParamGroups.Cast<Adam.ParamGroup>())
+        foreach (var (paramGroup, members) in AdamStates.Of(optimizer))
         {
+            var group = (Adam.ParamGroup)paramGroup;
             var o = group.Options;
             if (o.weight_decay is > 0 || o.amsgrad == true || o.maximize == true)
                 throw new NotSupportedException("AdamStep implements plain Adam (no weight decay, AMSGrad or maximize)");
             double b1 = o.beta1 ?? 0.9, b2 = o.beta2 ?? 0.999, eps = o.eps ?? 1e-8, lr = group.LearningRate;
             Scalar beta1 = Scalars.Of(b1), oneMinusBeta1 = Scalars.Of(1 - b1), beta2 = Scalars.Of(b2), oneMinusBeta2 = Scalars.Of(1 - b2);
-            foreach (var p in group.Parameters)
+            foreach (var (p, s) in members)
             {
-                var s = states[i++] as Adam.State ?? throw new InvalidOperationException("not an Adam state");
                 Tensor? grad = p.grad;
                 if (grad is null) continue;
                 s.step += 1;

@@ -247,12 +247,19 @@ public class DataParallelTests(TinyDataset data) : IClassFixture<TinyDataset>
         if (!File.Exists(first)) Assert.Fail("no first checkpoint: " + (p.HasExited ? await err : "timeout"));
     }
 
-    // Every parameter of b within 1e-5 (relative) of a's.
+    // Every parameter of b within 1e-5 (relative) of a's, or within 1e-6 everywhere: float32 rounding of values of order
+    // one (the all-reduce sums in another order). The absolute line matters for a parameter that barely left zero: with
+    // the latent noise warm-up, per-image log σ rows get only KL(z)'s small gradient at first, and measured 3 ranks vs
+    // one process differed by 1.5e-5 of their small norm but by at most 1.1e-7 in any entry.
     private static void AssertSameWeights(TrainedRun a, TrainedRun b)
     {
         var pa = a.Vae.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, pb) in b.Vae.named_parameters())
-            Assert.True((pa[name] - pb).norm().ToDouble() <= 1e-5 * Math.Max(pa[name].norm().ToDouble(), 1e-12), name);
+        {
+            var d = pa[name] - pb;
+            bool relative = d.norm().ToDouble() <= 1e-5 * Math.Max(pa[name].norm().ToDouble(), 1e-12);
+            Assert.True(relative || d.abs().max().ToDouble() <= 1e-6, name);
+        }
     }
 
     private static IReadOnlyList<Dictionary<string, double>> MetricsRows(string run) => new CryoSphere.Training.MetricsLog(Path.Combine(run, "metrics.csv")).Rows;

@@ -65,8 +65,8 @@ public class LatentShardsTests(ITestOutputHelper log)
             var w = whole.Latents!.RowTables[t];
             var s = shard.Latents.RowTables[t];
             Assert.True(w.narrow(0, 3, 4).allclose(s, rtol: 0, atol: 0), $"table {t}");
-            var ws = TableSwap.StateOf(wholeOpt, w);
-            var ss = TableSwap.StateOf(shardOpt, s);
+            var ws = AdamStates.Of(wholeOpt, w);
+            var ss = AdamStates.Of(shardOpt, s);
             Assert.True(ws.exp_avg.narrow(0, 3, 4).allclose(ss.exp_avg, rtol: 0, atol: 0));
             Assert.True(ws.exp_avg_sq.narrow(0, 3, 4).allclose(ss.exp_avg_sq, rtol: 0, atol: 0));
             Assert.Equal(3, ss.step);
@@ -125,7 +125,7 @@ public class LatentShardsTests(ITestOutputHelper log)
             adam.step();
             long bytes = table.RowTables.Sum(t =>
             {
-                var s = TableSwap.StateOf(adam, t);
+                var s = AdamStates.Of(adam, t);
                 return (t.numel() + s.exp_avg.numel() + s.exp_avg_sq.numel()) * t.element_size();
             });
             adam.Dispose();
