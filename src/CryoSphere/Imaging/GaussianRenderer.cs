@@ -159,20 +159,19 @@ public static class GaussianRenderer
 
     /// <summary>The Gaussian table of every renderer (projections here, maps in <see cref="VolumeRenderer"/>): values and, for
     /// differentiable x, the hand-written backward.</summary>
-    internal static Tensor Table(Tensor x, Tensor g, double inv2s2) =>
-        GaussianTableKernel.Applies(x, g) ? Table(x, g, inv2s2, null)
-        : x.requires_grad ? GaussianTable.apply(x, g, inv2s2) : TableValues(x, g, inv2s2);
+    internal static Tensor Table(Tensor x, Tensor g, double inv2s2) => Table(x, g, inv2s2, null);
 
     /// <summary>The table times a per-row <paramref name="amplitude"/> (shape of x, or null): on the CPU in one pass
     /// (<see cref="GaussianTableKernel"/>, the amplitude folded in unless it needs a gradient), else libtorch's ops.</summary>
     internal static Tensor Table(Tensor x, Tensor g, double inv2s2, Tensor? amplitude)
     {
-        bool fold = amplitude is null || !amplitude.requires_grad;
-        if (GaussianTableKernel.Applies(x, g) && fold)
+        bool kernel = GaussianTableKernel.Applies(x, g);
+        if (kernel && (amplitude is null || !amplitude.requires_grad))
             return x.requires_grad
                 ? (amplitude is null ? FusedGaussianTable.apply(x, g, inv2s2) : FusedGaussianTable.apply(x, g, inv2s2, amplitude))
                 : GaussianTableKernel.Forward(x, g, inv2s2, ExponentFloor, amplitude);
-        Tensor t = GaussianTableKernel.Applies(x, g) ? Table(x, g, inv2s2, null)
+        // An amplitude that needs a gradient is multiplied in by libtorch, after the table alone.
+        Tensor t = kernel ? Table(x, g, inv2s2, null)
             : x.requires_grad ? GaussianTable.apply(x, g, inv2s2) : TableValues(x, g, inv2s2);
         return amplitude is null ? t : t * amplitude.unsqueeze(-1);
     }

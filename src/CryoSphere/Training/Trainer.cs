@@ -278,7 +278,7 @@ public static class Trainer
                         double rowNorm = shards?.ReturnGradients() ?? 0;
                         reduceClock.Stop();
                         if (!double.IsFinite(GradSquaredNorm(denseParams) + rowNorm)) bad = "gradient not finite";
-                        else AdamStep.Apply(optimizer, l2InOptimizer ? objective.L2Decay(w) : null);
+                        else AdamStep.Apply(optimizer, l2InOptimizer && w.L2 != 0 ? objective.L2Decay(w) : null);   // β 0 (the default): no table per step
                     }
                     if (bad is not null)
                     {
