@@ -277,7 +277,7 @@ internal sealed class TrainBench : IBenchmark
         // Same order of draws as VaeModel.Forward.
         Tensor z = LatentSampler.Sample(mu, sigma, gen);
         Tensor g = model.Segmentation.Sample((int)z.shape[0], gen);
-        var (axes, angles, tr) = model.Motion(z);
+        var (axes, angles, tr) = model.Motion(z, setup.BaseCoords);
         return Deformation.Apply(setup.BaseCoords, g, axes, angles, tr);
     }
 

@@ -215,7 +215,7 @@ public static class Analyzer
             using (var scope = NewDisposeScope())
             {
                 var zt = tensor(z.AsSpan(start * l, m * l).ToArray(), [m, l]).to(run.Setup.Device);
-                var (_, angles, tr) = run.Vae.Motion(zt);
+                var (angles, tr) = run.Vae.DecoderMotion(zt);
                 a = angles.cpu().contiguous().data<float>().ToArray();
                 t = tr.square().sum(-1).sqrt().cpu().contiguous().data<float>().ToArray();
             }

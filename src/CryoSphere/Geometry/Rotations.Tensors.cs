@@ -79,4 +79,17 @@ public static partial class Rotations
         long[] shape = m.shape[..^1].Concat(new long[] { 3, 3 }).ToArray();
         return m.reshape(shape).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Rodrigues applied to points: unit axes (…,3) and angles (…) rotate points (…,3) (broadcast against them):
+    /// p·cos θ + (a × p)·sin θ + a·(a·p)·(1 − cos θ), as <see cref="FromAxisAngles"/> times p without the matrices.
+    /// </summary>
+    public static Tensor RotatePoints(Tensor axis, Tensor angle, Tensor points)
+    {
+        using var scope = NewDisposeScope();
+        Tensor c = angle.cos().unsqueeze(-1), s = angle.sin().unsqueeze(-1);
+        Tensor p = points.expand_as(axis);
+        Tensor rotated = p * c + torch.linalg.cross(axis, p) * s + axis * (axis * p).sum(-1, keepdim: true) * (1 - c);
+        return rotated.MoveToOuterDisposeScope();
+    }
 }

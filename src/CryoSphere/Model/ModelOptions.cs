@@ -21,6 +21,13 @@ public sealed record ModelOptions(int ImageSide, int ResidueCount, IReadOnlyList
     /// <summary>`tau_segmentation`.</summary>
     public double TauSegmentation { get; init; } = Segmentation.DefaultTau;
 
+    /// <summary>
+    /// `segment_rotation_centre: centroid`: each segment turns about its own centroid (the base structure's residues
+    /// weighted by the segment's mean memberships) instead of the box centre (method.md §5). The same rigid motions,
+    /// parameterised so that a rotation does not also carry the segment off by |c|·δ (docs/training-defaults.md §12).
+    /// </summary>
+    public bool RotateAboutSegmentCentroids { get; init; }
+
     /// <summary>`amortized`: false gives every particle its own free latent posterior.</summary>
     public bool Amortized { get; init; } = true;
 

@@ -50,12 +50,41 @@ public sealed class VaeModel : nn.Module
         return latents!.call(indices);
     }
 
-    /// <summary>z (B, L) → per-segment axes (B, K, 3), angles (B, K) and translations (B, K, 3).</summary>
-    public (Tensor Axes, Tensor Angles, Tensor Translations) Motion(Tensor z)
+    /// <summary>
+    /// z (B, L) → per-segment axes (B, K, 3), angles (B, K) and translations (B, K, 3) about the box centre, the form
+    /// <see cref="Deformation"/> applies. With <see cref="ModelOptions.RotateAboutSegmentCentroids"/> the decoder's
+    /// translation is that of the segment's centroid c (from <paramref name="baseCoords"/>, R × 3), and the returned
+    /// one is t + c − R(δ)·c, so that a residue wholly in the segment moves by R(x − c) + c + t.
+    /// </summary>
+    public (Tensor Axes, Tensor Angles, Tensor Translations) Motion(Tensor z, Tensor baseCoords)
     {
         var (t, v) = decoder.call(z);
         var (axes, angles) = Rotations.AxisAngleFromVector(v);
-        return (axes, angles, t);
+        if (!Options.RotateAboutSegmentCentroids) return (axes, angles, t);
+        Tensor c = SegmentCentroids(baseCoords).unsqueeze(0);
+        return (axes, angles, t + c - Rotations.RotatePoints(axes, angles, c));
+    }
+
+    /// <summary>The decoder's own outputs: translations (B, K, 3) as it gives them (of the centroids with <see cref="ModelOptions.RotateAboutSegmentCentroids"/>) and angles (B, K).</summary>
+    public (Tensor Angles, Tensor Translations) DecoderMotion(Tensor z)
+    {
+        var (t, v) = decoder.call(z);
+        return (Rotations.AxisAngleFromVector(v).Angle, t);
+    }
+
+    /// <summary>
+    /// Per segment, the centroid (K, 3) of the base coordinates (R, 3) weighted by the segmentation's mean memberships;
+    /// a constant of the step (no gradient: it re-centres the decoder's outputs, it is not a path for the segmentation's).
+    /// The box centre for a segment that holds no residue.
+    /// </summary>
+    public Tensor SegmentCentroids(Tensor baseCoords)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        Tensor g = segmentation.MeanG().to(baseCoords.dtype);
+        Tensor mass = g.sum(new long[] { 0 }).unsqueeze(1);
+        Tensor c = g.t().matmul(baseCoords) / mass.clamp_min(1e-6);
+        return c.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -73,7 +102,7 @@ public sealed class VaeModel : nn.Module
         var (mu, sigma) = Encode(images, indices);
         Tensor z = LatentSampler.Sample(mu, sigma, generator, rows, noiseScale);
         Tensor g = segmentation.Sample((int)z.shape[0], generator, rows);
-        var (axes, angles, t) = Motion(z);
+        var (axes, angles, t) = Motion(z, baseCoords);
         Tensor coords = Deformation.Apply(baseCoords, g, axes, angles, t);
         return new VaeOutput(mu, sigma, z, g, axes, angles, t, coords);
     }
@@ -89,7 +118,7 @@ public sealed class VaeModel : nn.Module
         Tensor g = meanSegmentation
             ? segmentation.MeanG().unsqueeze(0).expand(b, -1, -1)
             : segmentation.Sample((int)b, generator);
-        var (axes, angles, t) = Motion(z);
+        var (axes, angles, t) = Motion(z, baseCoords);
         return Deformation.Apply(baseCoords, g, axes, angles, t);
     }
 

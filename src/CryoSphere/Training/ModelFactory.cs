@@ -16,6 +16,7 @@ public static class ModelFactory
             DecoderHidden = o.DecoderHidden,
             TauSegmentation = o.TauSegmentation,
             Amortized = o.Amortized,
+            RotateAboutSegmentCentroids = o.SegmentRotationCentre == "centroid",
             ImageCount = imageCount,
             LatentRows = latentRows,
         };

@@ -67,6 +67,12 @@ public static class TrainConfigReader
                 case "device": o = o with { Device = Str(path, ctx, node) ?? o.Device }; break;
                 case "threads": o = o with { Threads = Int(path, ctx, node) ?? 0 }; break;
                 case "amortized": o = o with { Amortized = Bool(path, ctx, node) ?? true }; break;
+                case "segment_rotation_centre":
+                    string centre = Str(path, ctx, node) ?? o.SegmentRotationCentre;
+                    if (centre is not ("origin" or "centroid"))
+                        throw new InputException(path, $"{ctx}: use origin or centroid, got '{centre}'", Line(node));
+                    o = o with { SegmentRotationCentre = centre };
+                    break;
                 case "N_images": o = o with { NImages = Int(path, ctx, node) }; break;
                 case "N_epochs": o = o with { Epochs = Int(path, ctx, node) ?? o.Epochs }; break;
                 case "stop_on_plateau": o = o with { StopOnPlateau = Bool(path, ctx, node) ?? o.StopOnPlateau }; break;
@@ -135,6 +141,7 @@ public static class TrainConfigReader
     [
         ("kl_latent_free_nats", o => o with { KlLatentFreeNats = 0 }),
         ("latent_noise_warmup", o => o with { LatentNoiseWarmup = false }),
+        ("segment_rotation_centre", o => o with { SegmentRotationCentre = "origin" }),
     ];
 
     /// <summary>Reads a training run's own config.yaml (<see cref="Read"/>), giving keys added after it was written their value before.</summary>

@@ -54,6 +54,7 @@ public static class TrainConfigWriter
         Kv(w, 0, "device", Q(o.Device));
         Kv(w, 0, "threads", N(o.Threads));
         Kv(w, 0, "amortized", B(o.Amortized));
+        Kv(w, 0, "segment_rotation_centre", Q(o.SegmentRotationCentre));
         Kv(w, 0, "N_images", N(o.NImages));
         Kv(w, 0, "N_epochs", N(o.Epochs));
         Kv(w, 0, "stop_on_plateau", B(o.StopOnPlateau));

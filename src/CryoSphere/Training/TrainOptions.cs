@@ -53,6 +53,13 @@ public sealed record TrainOptions
     public int LatentDimension { get; init; } = 8;
     public double TauSegmentation { get; init; } = 0.05;
     public bool Amortized { get; init; } = true;
+
+    /// <summary>
+    /// `segment_rotation_centre`: "origin" turns every segment about the box centre (method.md §5); "centroid" about the
+    /// segment's own centroid (<see cref="Model.ModelOptions.RotateAboutSegmentCentroids"/>, docs/training-defaults.md §12).
+    /// </summary>
+    public string SegmentRotationCentre { get; init; } = "origin";
+
     public int[] EncoderHidden { get; init; } = [512, 256, 64, 64];
     public int[] DecoderHidden { get; init; } = [512, 512];
     public IReadOnlyList<SegmentationPartOptions> Segmentation { get; init; } = [new SegmentationPartOptions()];

@@ -152,7 +152,7 @@ public class LatentShardsTests(ITestOutputHelper log)
             var idx = tensor(rows);
             var mu = model.Latents!.RowTables[0].index_select(0, idx);
             var ls = model.Latents.RowTables[1].index_select(0, idx);
-            var dec = model.Motion(mu + ls.exp());
+            var dec = model.DecoderMotion(mu + ls.exp());
             (dec.Translations.square().sum() + mu.sum() * 0.3).backward();
             opt.step();
         }

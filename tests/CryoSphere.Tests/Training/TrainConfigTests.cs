@@ -1,3 +1,4 @@
+using CryoSphere.IO;
 using CryoSphere.Training;
 
 namespace CryoSphere.Tests.Training;
@@ -142,6 +143,9 @@ public class TrainConfigTests
         var old = TrainConfigReader.ReadRecorded(p);
         Assert.False(old.LatentNoiseWarmup);
         Assert.Equal(0, old.KlLatentFreeNats);
+        File.WriteAllLines(p, lines.Where(l => !l.StartsWith("segment_rotation_centre:")));
+        Assert.Equal("origin", TrainConfigReader.ReadRecorded(p).SegmentRotationCentre);
+        File.WriteAllLines(p, lines.Where(l => !l.StartsWith("latent_noise_warmup:") && !l.StartsWith("kl_latent_free_nats:")));
         var asUserConfig = TrainConfigReader.Read(p);
         Assert.Null(asUserConfig.LatentNoiseWarmup);
         Assert.Equal(new TrainOptions().KlLatentFreeNats, asUserConfig.KlLatentFreeNats);
@@ -163,6 +167,21 @@ public class TrainConfigTests
         string p = WriteSet(ReferenceStyle.Replace("latent_dimension: 8", "latent_dimenson: 8"));
         var e = Assert.Throws<InputException>(() => TrainConfigReader.Read(p));
         Assert.Contains("latent_dimenson", e.Message);
+        Assert.Contains(p, e.Message);
+    }
+
+    [Fact]
+    public void SegmentRotationCentreIsReadAndAnUnknownOneIsNamed()
+    {
+        string p = WriteSet(ReferenceStyle + "\nsegment_rotation_centre: centroid\n");
+        Assert.Equal("centroid", TrainConfigReader.Read(p).SegmentRotationCentre);
+        var ake = StructureReader.ReadStructure(TestData.Structure("1ake.pdb"));
+        Assert.True(ModelFactory.Options(TrainConfigReader.Read(p), ake, 8, 4).RotateAboutSegmentCentroids);
+        Assert.False(ModelFactory.Options(new TrainOptions(), ake, 8, 4).RotateAboutSegmentCentroids);
+        p = WriteSet(ReferenceStyle + "\nsegment_rotation_centre: hinge\n");
+        var e = Assert.Throws<InputException>(() => TrainConfigReader.Read(p));
+        Assert.Contains("segment_rotation_centre", e.Message);
+        Assert.Contains("'hinge'", e.Message);
         Assert.Contains(p, e.Message);
     }
 
