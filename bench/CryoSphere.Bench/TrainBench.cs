@@ -68,7 +68,7 @@ internal sealed class TrainBench : IBenchmark
             if (a.String("kit-config") is { } kit)
             {
                 o = TrainConfigReader.Read(kit) with { OutDir = run, Threads = threads, KeepCheckpoints = 1 };
-                c = c with { Batch = o.BatchSize, Segments = o.Segmentation.Sum(p => p.Segments) };
+                c = c with { Batch = o.BatchSize, Segments = o.Segmentation.Sum(p => p.Segments ?? 6) };
             }
             Console.WriteLine($"case {c.Name}: batch {c.Batch}, K {c.Segments}, torch threads {get_num_threads()}, load average {LoadAverage()}");
             // --batch and --config (network sizes only) retune the trainer and memory runs, e.g. to the memory tests' settings.

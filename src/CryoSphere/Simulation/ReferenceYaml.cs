@@ -14,8 +14,8 @@ internal static class ReferenceYaml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>The file's text for <paramref name="o"/>, with the training defaults of <paramref name="d"/>.</summary>
-    public static string Parameters(SimulationOptions o, TrainOptions d)
+    /// <summary>The file's text for <paramref name="o"/>, with the training defaults of <paramref name="d"/> for a structure of <paramref name="residues"/> residues.</summary>
+    public static string Parameters(SimulationOptions o, TrainOptions d, int residues)
     {
         var w = new StringWriter { NewLine = "\n" };
         w.WriteLine($"name: \"simulated_{o.Motion}\"");
@@ -30,7 +30,8 @@ internal static class ReferenceYaml
         w.WriteLine("segmentation_config:");
         w.WriteLine("  part1:");
         w.WriteLine("    all_protein: True");
-        w.WriteLine($"    N_segm: {d.Segmentation[0].Segments}");
+        // The reference needs N_segm; the default for this structure is what our training would choose without it.
+        w.WriteLine($"    N_segm: {d.Segmentation[0].Segments ?? SegmentationPartOptions.DefaultSegmentsFor(residues)}");
         w.WriteLine("    segmentation_start:");
         w.WriteLine("      type: \"uniform\"");
         w.WriteLine("    segmentation_prior:");

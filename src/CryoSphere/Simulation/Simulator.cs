@@ -139,7 +139,7 @@ public static class Simulator
             truth.Commit();
             allTruth?.Complete();
             if (o.TruthStructures == "states") WriteStates(outDir, o, motion, s, c);
-            WriteTrainConfig(outDir, o);
+            WriteTrainConfig(outDir, o, s.Count);
             double secs = clock.Elapsed.TotalSeconds;
             long rss = (long)(ProcessMemory.PeakRssMiB() * 1024 * 1024);
             var result = new SimulationResult(outDir, o.NImages, s.Count, noisy ? meter.Realised : null, noiseSigma, secs, o.NImages / Math.Max(secs, 1e-9), rss,
@@ -319,11 +319,11 @@ public static class Simulator
     }
 
     /// <summary>parameters.yaml + images.yaml in the reference tool's format, ready for `cryosphere train --config`.</summary>
-    private static void WriteTrainConfig(string outDir, SimulationOptions o)
+    private static void WriteTrainConfig(string outDir, SimulationOptions o, int residues)
     {
         AtomicFile.WriteAllText(Path.Combine(outDir, "images.yaml"),
             $"apix: {o.Apix.ToString("R", Inv)}\nNpix: {o.Npix}\nNpix_downsize: {o.Npix}\nsigma_gmm: {o.Sigma.ToString("R", Inv)}\n");
-        AtomicFile.WriteAllText(Path.Combine(outDir, "parameters.yaml"), ReferenceYaml.Parameters(o, TrainOptions.Defaults));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "parameters.yaml"), ReferenceYaml.Parameters(o, TrainOptions.Defaults, residues));
     }
 
     private static string N(double? v) => v?.ToString("R", Inv) ?? "";

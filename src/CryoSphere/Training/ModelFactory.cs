@@ -42,7 +42,14 @@ public static class ModelFactory
         return (torch.optim.Adam([net, seg], o.LearningRate), net, seg);
     }
 
-    /// <summary>Maps each configured part to [start, end) in the structure's global residue order.</summary>
+    /// <summary>The configured parts with every unset segment count filled in as <see cref="Parts"/> fills it for <paramref name="s"/>.</summary>
+    public static IReadOnlyList<SegmentationPartOptions> ResolvedSegmentation(TrainOptions o, Structure s)
+    {
+        var built = Parts(o, s); // in the configured order
+        return o.Segmentation.Select((p, i) => p with { Segments = p.Segments ?? built[i].Segments }).ToArray();
+    }
+
+    /// <summary>Maps each configured part, in the configured order, to [start, end) in the structure's global residue order.</summary>
     public static IReadOnlyList<SegmentationPart> Parts(TrainOptions o, Structure s)
     {
         var parts = new List<SegmentationPart>();
@@ -70,9 +77,10 @@ public static class ModelFactory
                 start = sel[0];
                 end = sel[^1] + 1;
             }
-            if (p.Segments > end - start)
-                throw new InputException($"segmentation part {p.Name}: {p.Segments} segments for {end - start} residues");
-            parts.Add(new SegmentationPart(start, end, p.Segments, Checked(p.StartValues, p.Segments, p.Name), Checked(p.PriorValues, p.Segments, p.Name)));
+            int k = p.Segments ?? Math.Min(SegmentationPartOptions.DefaultSegmentsFor(end - start), end - start);
+            if (k > end - start)
+                throw new InputException($"segmentation part {p.Name}: {k} segments for {end - start} residues");
+            parts.Add(new SegmentationPart(start, end, k, Checked(p.StartValues, k, p.Name), Checked(p.PriorValues, k, p.Name)));
         }
         var sorted = parts.OrderBy(x => x.Start).ToList();
         for (int i = 1; i < sorted.Count; i++)

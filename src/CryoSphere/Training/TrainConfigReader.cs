@@ -277,7 +277,7 @@ public static class TrainConfigReader
                 }
             }
             if (!sawAll && part.Chain is null) part = part with { AllProtein = true };
-            if (part.Segments < 1) throw new InputException(path, $"'segmentation_config.{partName}.N_segm' must be at least 1, got {part.Segments}");
+            if (part.Segments is < 1) throw new InputException(path, $"'segmentation_config.{partName}.N_segm' must be at least 1, got {part.Segments}");
             if (!part.AllProtein && part.Chain is null)
                 throw new InputException(path, $"segmentation_config.{partName}: a local part needs 'chain', 'start_res' and 'end_res'");
             parts.Add(part);

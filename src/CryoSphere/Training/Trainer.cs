@@ -159,6 +159,8 @@ public static class Trainer
                 warmupNote = FormattableString.Invariant(
                     $"latent noise warm-up {(warm ? "on" : "off")} (estimated particle SNR {snr.Value:G3} {(warm ? "≥" : "<")} {EncoderInputSide.CropBelowSnr:G2}; set latent_noise_warmup to choose)");
             }
+            // Segment counts left to the default are fixed from this structure, so config.yaml names the model trained.
+            o = o with { Segmentation = ModelFactory.ResolvedSegmentation(o, setup.Structure) };
             // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
             var written = o with { EncoderNpix = setup.EncoderSide };
             if (lead) WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));

@@ -27,6 +27,39 @@ public class ModelFactoryTests
     }
 
     [Theory]
+    [InlineData(214, 6)]   // 1AKE A: the demo keeps 6
+    [InlineData(324, 6)]
+    [InlineData(326, 7)]
+    [InlineData(428, 9)]   // 1AKE A+B
+    [InlineData(1156, 20)] // Cas9: 23 by the rule, capped
+    [InlineData(3360, 20)]
+    public void DefaultSegmentCountFollowsTheResidues(int residues, int segments) =>
+        Assert.Equal(segments, SegmentationPartOptions.DefaultSegmentsFor(residues));
+
+    [Fact]
+    public void UnsetSegmentCountsAreResolvedPerPartAndSetOnesKept()
+    {
+        var o = new TrainOptions
+        {
+            Segmentation =
+            [
+                new SegmentationPartOptions { Name = "lid", AllProtein = false, Chain = "A", StartRes = 122, EndRes = 125 }, // 4 residues: 4 segments at most
+                new SegmentationPartOptions { Name = "b", AllProtein = false, Chain = "B", StartRes = 1, EndRes = 214 },
+                new SegmentationPartOptions { Name = "c", AllProtein = false, Chain = "A", StartRes = 1, EndRes = 100, Segments = 3 },
+            ],
+        };
+        var resolved = ModelFactory.ResolvedSegmentation(o, Ake);
+        Assert.Equal(new int?[] { 4, 6, 3 }, resolved.Select(p => p.Segments).ToArray());
+        Assert.Equal(new[] { 4, 6, 3 }, ModelFactory.Parts(o, Ake).Select(p => p.Segments).ToArray());
+        // The whole of 1AKE A+B (428 residues) without a count: 9 segments, and the YAML record of it reads back as 9.
+        var whole = new TrainOptions { Segmentation = ModelFactory.ResolvedSegmentation(new TrainOptions(), Ake) };
+        Assert.Equal(9, whole.Segmentation.Single().Segments);
+        string yaml = Path.Combine(TestData.TempDir("segments-default"), "config.yaml");
+        TrainConfigWriter.Write(yaml, whole);
+        Assert.Equal(9, TrainConfigReader.Read(yaml).Segmentation.Single().Segments);
+    }
+
+    [Theory]
     [InlineData("C", 0, 10, "chain 'C'")]
     [InlineData("A", 300, 400, "no residues numbered 300–400 (author numbers; chain A has 1–214)")]
     [InlineData("A", 150, 120, "no residues numbered 150–120")]
