@@ -58,8 +58,7 @@ public sealed class VaeModel : nn.Module
     /// </summary>
     public (Tensor Axes, Tensor Angles, Tensor Translations) Motion(Tensor z, Tensor baseCoords)
     {
-        var (t, v) = decoder.call(z);
-        var (axes, angles) = Rotations.AxisAngleFromVector(v);
+        var (axes, angles, t) = DecoderOutputs(z);
         if (!Options.RotateAboutSegmentCentroids) return (axes, angles, t);
         Tensor c = SegmentCentroids(baseCoords).unsqueeze(0);
         return (axes, angles, t + c - Rotations.RotatePoints(axes, angles, c));
@@ -68,8 +67,15 @@ public sealed class VaeModel : nn.Module
     /// <summary>The decoder's own outputs: translations (B, K, 3) as it gives them (of the centroids with <see cref="ModelOptions.RotateAboutSegmentCentroids"/>) and angles (B, K).</summary>
     public (Tensor Angles, Tensor Translations) DecoderMotion(Tensor z)
     {
+        var (_, angles, t) = DecoderOutputs(z);
+        return (angles, t);
+    }
+
+    private (Tensor Axes, Tensor Angles, Tensor Translations) DecoderOutputs(Tensor z)
+    {
         var (t, v) = decoder.call(z);
-        return (Rotations.AxisAngleFromVector(v).Angle, t);
+        var (axes, angles) = Rotations.AxisAngleFromVector(v);
+        return (axes, angles, t);
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public static class ModelFactory
             DecoderHidden = o.DecoderHidden,
             TauSegmentation = o.TauSegmentation,
             Amortized = o.Amortized,
-            RotateAboutSegmentCentroids = o.SegmentRotationCentre == "centroid",
+            RotateAboutSegmentCentroids = o.SegmentRotationCentre == TrainOptions.RotationAboutCentroid,
             ImageCount = imageCount,
             LatentRows = latentRows,
         };

@@ -69,8 +69,8 @@ public static class TrainConfigReader
                 case "amortized": o = o with { Amortized = Bool(path, ctx, node) ?? true }; break;
                 case "segment_rotation_centre":
                     string centre = Str(path, ctx, node) ?? o.SegmentRotationCentre;
-                    if (centre is not ("origin" or "centroid"))
-                        throw new InputException(path, $"{ctx}: use origin or centroid, got '{centre}'", Line(node));
+                    if (centre is not (TrainOptions.RotationAboutOrigin or TrainOptions.RotationAboutCentroid))
+                        throw new InputException(path, $"{ctx}: use {TrainOptions.RotationAboutOrigin} or {TrainOptions.RotationAboutCentroid}, got '{centre}'", Line(node));
                     o = o with { SegmentRotationCentre = centre };
                     break;
                 case "N_images": o = o with { NImages = Int(path, ctx, node) }; break;
@@ -141,7 +141,7 @@ public static class TrainConfigReader
     [
         ("kl_latent_free_nats", o => o with { KlLatentFreeNats = 0 }),
         ("latent_noise_warmup", o => o with { LatentNoiseWarmup = false }),
-        ("segment_rotation_centre", o => o with { SegmentRotationCentre = "origin" }),
+        ("segment_rotation_centre", o => o with { SegmentRotationCentre = TrainOptions.RotationAboutOrigin }),
     ];
 
     /// <summary>Reads a training run's own config.yaml (<see cref="Read"/>), giving keys added after it was written their value before.</summary>

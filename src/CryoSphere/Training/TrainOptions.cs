@@ -58,7 +58,10 @@ public sealed record TrainOptions
     /// `segment_rotation_centre`: "origin" turns every segment about the box centre (method.md §5); "centroid" about the
     /// segment's own centroid (<see cref="Model.ModelOptions.RotateAboutSegmentCentroids"/>, docs/training-defaults.md §12).
     /// </summary>
-    public string SegmentRotationCentre { get; init; } = "origin";
+    public string SegmentRotationCentre { get; init; } = RotationAboutOrigin;
+
+    /// <summary>The values of <see cref="SegmentRotationCentre"/>.</summary>
+    public const string RotationAboutOrigin = "origin", RotationAboutCentroid = "centroid";
 
     public int[] EncoderHidden { get; init; } = [512, 256, 64, 64];
     public int[] DecoderHidden { get; init; } = [512, 512];
