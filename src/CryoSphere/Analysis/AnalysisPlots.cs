@@ -92,12 +92,21 @@ public static class AnalysisPlots
         return Png(plt);
     }
 
-    /// <summary>One metric per epoch.</summary>
-    public static byte[] Curve(double[] xs, double[] ys, string xLabel, string yLabel, string title)
+    /// <summary>One metric per epoch; with <c>second</c>, a second series on the same axes, with its and the first's legend
+    /// labels (held-out beside training).</summary>
+    public static byte[] Curve(double[] xs, double[] ys, string xLabel, string yLabel, string title, (double[] Ys, string Label, string FirstLabel)? second = null)
     {
         var plt = new Plot();
         var s = plt.Add.Scatter(xs, ys);
         s.MarkerSize = 6;
+        if (second is { } two)
+        {
+            s.LegendText = two.FirstLabel;
+            var h = plt.Add.Scatter(xs, two.Ys);
+            h.MarkerSize = 6;
+            h.LegendText = two.Label;
+            plt.ShowLegend();
+        }
         plt.XLabel(xLabel);
         plt.YLabel(yLabel);
         plt.Title(title);

@@ -117,7 +117,14 @@ public static class Analyzer
             var ep = metrics.Select(r => r.GetValueOrDefault("epoch")).ToArray();
             foreach (var (col, file, label) in new[] { ("loss", "training_loss.png", "loss"), ("corr", "training_corr.png", "correlation") })
                 if (metrics.All(r => r.ContainsKey(col)))
-                    Figure(file, $"Training: {label} per epoch", AnalysisPlots.Curve(ep, metrics.Select(r => r[col]).ToArray(), "epoch", label, $"Training {label}"));
+                {
+                    // The held-out particles' curve beside the training one: where it flattens while training goes on improving, the model fits noise.
+                    var heldOut = col == "corr" && metrics.All(r => r.ContainsKey(Trainer.HeldOutColumn))
+                        ? (metrics.Select(r => r[Trainer.HeldOutColumn]).ToArray(), "held-out particles", "training")
+                        : ((double[], string, string)?)null;
+                    Figure(file, $"Training: {label} per epoch{(heldOut is null ? "" : " (training and held-out particles)")}",
+                        AnalysisPlots.Curve(ep, metrics.Select(r => r[col]).ToArray(), "epoch", label, $"Training {label}", heldOut));
+                }
         }
         else notes.Add("no metrics.csv in the run folder: no training curves");
 

@@ -197,6 +197,23 @@ public sealed class BatchObjective
         return new BatchLoss(total, terms);
     }
 
+    /// <summary>
+    /// The correlation term of a prepared batch as the model stands, the decoder reading the posterior means (z = μ)
+    /// and the segmentation its posterior means: deterministic, without a gradient, for particles the run does not
+    /// train on (<see cref="HeldOutSplit"/>). Returns the batch's sum of −correlation per image (the training loss's sign).
+    /// </summary>
+    public double HeldOutCorrelationSum(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor? ctfHalf = CtfHalf(ctf, images);
+        var (encIn, target) = Inputs(images, shifts, ctfHalf, target: true);
+        var (mu, _) = model.Encode(encIn, null);
+        Tensor coords = model.Decode(mu, setup.BaseCoords, meanSegmentation: true);
+        var (_, perImage) = Losses.Correlation(Predict(coords, rotations, ctfHalf, shifts), target, setup.LossMask);
+        return -perImage.to_type(ScalarType.Float64).sum().ToDouble();
+    }
+
     /// <summary>Per weight matrix (by handle), the L2 penalty's gradient factor 2β at weights <paramref name="w"/>: what the
     /// optimizer adds to the gradient when <see cref="Compute"/> left the penalty out of the graph.</summary>
     public IReadOnlyDictionary<nint, double> L2Decay(LossWeights w) =>

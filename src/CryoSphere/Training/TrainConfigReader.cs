@@ -78,6 +78,7 @@ public static class TrainConfigReader
                 case "stop_on_plateau": o = o with { StopOnPlateau = Bool(path, ctx, node) ?? o.StopOnPlateau }; break;
                 case "min_steps": o = o with { MinSteps = Int(path, ctx, node) ?? o.MinSteps }; break;
                 case "plateau_tolerance": o = o with { PlateauTolerance = Dbl(path, ctx, node) ?? o.PlateauTolerance }; break;
+                case "held_out_fraction": o = o with { HeldOutFraction = Dbl(path, ctx, node) ?? o.HeldOutFraction }; break;
                 case "latent_noise_warmup": o = o with { LatentNoiseWarmup = Bool(path, ctx, node) }; break;
                 case "kl_latent_free_nats": o = o with { KlLatentFreeNats = Dbl(path, ctx, node) ?? o.KlLatentFreeNats }; break;
                 case "ramp_steps": o = o with { RampSteps = Int(path, ctx, node) ?? o.RampSteps }; break;
@@ -142,6 +143,7 @@ public static class TrainConfigReader
         ("kl_latent_free_nats", o => o with { KlLatentFreeNats = 0 }),
         ("latent_noise_warmup", o => o with { LatentNoiseWarmup = false }),
         ("segment_rotation_centre", o => o with { SegmentRotationCentre = TrainOptions.RotationAboutOrigin }),
+        ("held_out_fraction", o => o with { HeldOutFraction = 0 }),
     ];
 
     /// <summary>Reads a training run's own config.yaml (<see cref="Read"/>), giving keys added after it was written their value before.</summary>

@@ -78,6 +78,10 @@ public sealed record TrainOptions
     public int MinSteps { get; init; } = 3000;
     /// <summary>Plateau: the last quarter of the steps improved the correlation by less than this fraction of its total improvement.</summary>
     public double PlateauTolerance { get; init; } = 0.05;
+    /// <summary>Fraction of the particles kept out of training to judge the plateau on (<see cref="HeldOutSplit"/>: at most
+    /// 2,000, none when fewer than 50 or with per-image latents); the rule reads their correlation instead of the
+    /// training one, which keeps improving while the latent fits noise (docs/training-defaults.md §13). 0 = off.</summary>
+    public double HeldOutFraction { get; init; } = 0.05;
     /// <summary>Steps of a linear loss-weight ramp (KL(z) by default; at most half the run) when the schedule gives no M.</summary>
     public int RampSteps { get; init; } = 1500;
     public int BatchSize { get; init; } = 64;

@@ -107,6 +107,7 @@ public static class Trainer
         if (o.MinSteps < 0) throw new InputException($"min_steps must be at least 0 (got {o.MinSteps})");
         if (o.RampSteps < 1) throw new InputException($"ramp_steps must be at least 1 (got {o.RampSteps})");
         if (!(o.PlateauTolerance >= 0 && o.PlateauTolerance < 1)) throw new InputException($"plateau_tolerance must be in [0, 1) (got {o.PlateauTolerance})");
+        if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction <= 0.5)) throw new InputException($"held_out_fraction must be in [0, 0.5] (got {o.HeldOutFraction})");
         if (o.NImages is < 1) throw new InputException($"--n-images / N_images must be at least 1 (got {o.NImages})");
         if (o.Threads < 0) throw new InputException($"--threads must be 0 (all cores) or more (got {o.Threads})");
         if (o.LatentDimension < 1) throw new InputException($"latent dimension must be at least 1 (got {o.LatentDimension})");
@@ -201,7 +202,12 @@ public static class Trainer
         meta = meta with { Ranks = comm.Size };
         var pixelStats = new PixelStatistics(meta.ImageMean, meta.ImageStd, 0);
         var objective = new BatchObjective(setup, model, pixelStats);
-        var loader = new BatchLoader(setup.Particles, o.BatchSize * comm.Size, seed, setup.Subset, slice: new RankSlice(comm.Rank, comm.Size));
+        var split = HeldOutSplit.Of(setup.Subset, o.HeldOutFraction, seed, o.Amortized);
+        if (!resume && split.HeldOut.Length > 0)
+            Log($"held out {split.HeldOut.Length} of {setup.Subset.Length} particles (held_out_fraction {o.HeldOutFraction:G3}): the plateau rule reads their correlation (docs/training-defaults.md §13)");
+        var loader = new BatchLoader(setup.Particles, o.BatchSize * comm.Size, seed, split.Train, slice: new RankSlice(comm.Rank, comm.Size));
+        // Every rank evaluates the whole held-out set: the same weights give every rank the same number.
+        var heldOutLoader = split.HeldOut.Length == 0 ? null : new BatchLoader(setup.Particles, o.BatchSize, seed, split.HeldOut);
         var metrics = new MetricsLog(folder.Metrics);
         metrics.TruncateFrom(meta.Epoch + 1);
         int nb = loader.BatchesPerEpoch;
@@ -340,6 +346,7 @@ public static class Trainer
             // Process CPU time of the epoch: moves far less than wall time when other jobs share the cores.
             row["cpu_seconds"] = (Process.GetCurrentProcess().TotalProcessorTime - epochCpu).TotalSeconds;
             row["rss_mb"] = ProcessMemory.RssMiB();
+            if (heldOutLoader is not null) row[HeldOutColumn] = HeldOutCorrelation(objective, heldOutLoader);
             string ckpt = folder.EpochCheckpoint(epoch + 1);
             using (shards?.WholeOnRoot(optimizer))
                 if (lead) WriteOrFail(folder, lastCheckpoint, () =>
@@ -352,10 +359,11 @@ public static class Trainer
                 });
             lastCheckpoint = ckpt;
             converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics)));
-            Log($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
+            string heldOutNote = row.TryGetValue(HeldOutColumn, out var ho) ? $" held-out corr {ho:F5}" : "";
+            Log($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5}{heldOutNote} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
             if (comm.Size > 1) Log(DataParallel.ReduceReport(denseParams, reduceClock.Elapsed, nb - startBatch, shards is null ? 0 : LatentShards.FloatsPerStep((long)o.BatchSize * comm.Size, o.LatentDimension)));
             reduceClock.Reset();
-            if (converged) Log($"correlation plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6)");
+            if (converged) Log($"{(heldOutLoader is null ? "correlation" : "held-out correlation")} plateaued after epoch {epoch + 1} ({(long)(epoch + 1) * nb} steps): stopping (docs/training-defaults.md §6, §13)");
             progress?.Report(new TrainProgress(epoch + 1, converged ? epoch + 1 : budget.PlannedEpochs(epoch + 2), nb, nb, row["loss"], row["corr"], row["images_per_s"], clock.Elapsed,
                 null, true, $"epoch {epoch + 1}: loss {row["loss"]:F5}, corr {row["corr"]:F4}"));
         }
@@ -371,7 +379,34 @@ public static class Trainer
         return (all[0], all[1..]);
     }
 
-    private static List<double> CorrelationHistory(MetricsLog metrics) => metrics.Rows.Select(r => r["corr"]).ToList();
+    /// <summary>metrics.csv's column of the held-out particles' mean −correlation (<see cref="HeldOutSplit"/>).</summary>
+    public const string HeldOutColumn = "heldout_corr";
+
+    /// <summary>
+    /// The series the plateau rule judges: the held-out correlation when the run holds particles out (it stops
+    /// improving when the model stops generalising, where the training correlation goes on improving on noise), else
+    /// the training correlation.
+    /// </summary>
+    internal static List<double> CorrelationHistory(MetricsLog metrics) =>
+        metrics.Rows.Select(r => r.TryGetValue(HeldOutColumn, out var h) ? h : r["corr"]).ToList();
+
+    /// <summary>Mean −correlation over the held-out particles (<see cref="BatchObjective.HeldOutCorrelationSum"/>).</summary>
+    private static double HeldOutCorrelation(BatchObjective objective, BatchLoader heldOut)
+    {
+        double sum = 0;
+        long n = 0;
+        foreach (var hb in heldOut.Epoch(0, shuffle: false))
+        {
+            using var _ = hb;
+            using var guard = NativeCallGuard.Enter();
+            using var scope = NewDisposeScope();
+            var (imgs, rot, sh, ctf, _) = objective.Prepare(hb);
+            using var ctfScope = ctf;
+            sum += objective.HeldOutCorrelationSum(imgs, rot, sh, ctf);
+            n += hb.Count;
+        }
+        return sum / Math.Max(1, n);
+    }
 
     /// <summary>
     /// Runs a write to the run folder; a full disk (or any I/O failure) becomes one line naming the last good
