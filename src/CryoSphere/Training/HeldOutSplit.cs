@@ -1,11 +1,10 @@
 namespace CryoSphere.Training;
 
 /// <summary>
-/// The particles a run keeps out of training to judge its plateau on images the model never fitted
-/// (<see cref="TrainOptions.HeldOutFraction"/>; docs/training-defaults.md §13). At low SNR the training correlation
-/// keeps improving while the latent fits the particles' noise; the held-out correlation stops improving, or gets
-/// worse, when the model stops generalising. The split depends only on the seed and the particles used, so a
-/// resumed run holds out the same particles.
+/// The particles a run keeps out of training, to show its correlation on images the model never fitted beside the
+/// training one (<see cref="TrainOptions.HeldOutFraction"/>; docs/training-defaults.md §13): at low SNR the training
+/// correlation keeps improving while the model fits the particles' noise, which the held-out one does not. The split
+/// depends only on the seed and the particles used, so a resumed run holds out the same particles.
 /// </summary>
 public sealed record HeldOutSplit(int[] Train, int[] HeldOut)
 {

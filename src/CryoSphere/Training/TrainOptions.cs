@@ -78,10 +78,12 @@ public sealed record TrainOptions
     public int MinSteps { get; init; } = 3000;
     /// <summary>Plateau: the last quarter of the steps improved the correlation by less than this fraction of its total improvement.</summary>
     public double PlateauTolerance { get; init; } = 0.05;
-    /// <summary>Fraction of the particles kept out of training to judge the plateau on (<see cref="HeldOutSplit"/>: at most
-    /// 2,000, none when fewer than 50 or with per-image latents); the rule reads their correlation instead of the
-    /// training one, which keeps improving while the latent fits noise (docs/training-defaults.md §13). 0 = off.</summary>
-    public double HeldOutFraction { get; init; } = 0.05;
+    /// <summary>Fraction of the particles kept out of training (<see cref="HeldOutSplit"/>: at most 2,000, none when fewer
+    /// than 50 or with per-image latents); metrics.csv and analyze's training_corr.png give their correlation beside the
+    /// training one, whose lead over it is what the model has fitted of the training particles' noise. A diagnostic: the
+    /// plateau rule still reads the training correlation, because the held-out one did not track the motion's recovery
+    /// (docs/training-defaults.md §13). 0 (the default) = off.</summary>
+    public double HeldOutFraction { get; init; }
     /// <summary>Steps of a linear loss-weight ramp (KL(z) by default; at most half the run) when the schedule gives no M.</summary>
     public int RampSteps { get; init; } = 1500;
     public int BatchSize { get; init; } = 64;
