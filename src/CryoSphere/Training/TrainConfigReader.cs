@@ -78,6 +78,12 @@ public static class TrainConfigReader
                 case "stop_on_plateau": o = o with { StopOnPlateau = Bool(path, ctx, node) ?? o.StopOnPlateau }; break;
                 case "min_steps": o = o with { MinSteps = Int(path, ctx, node) ?? o.MinSteps }; break;
                 case "plateau_tolerance": o = o with { PlateauTolerance = Dbl(path, ctx, node) ?? o.PlateauTolerance }; break;
+                case "plateau_from":
+                    string from = Str(path, ctx, node) ?? o.PlateauFrom;
+                    if (from is not (TrainOptions.PlateauFromStart or TrainOptions.PlateauFromSettled))
+                        throw new InputException(path, $"{ctx}: use {TrainOptions.PlateauFromStart} or {TrainOptions.PlateauFromSettled}, got '{from}'", Line(node));
+                    o = o with { PlateauFrom = from };
+                    break;
                 case "held_out_fraction": o = o with { HeldOutFraction = Dbl(path, ctx, node) ?? o.HeldOutFraction }; break;
                 case "latent_noise_warmup": o = o with { LatentNoiseWarmup = Bool(path, ctx, node) }; break;
                 case "kl_latent_free_nats": o = o with { KlLatentFreeNats = Dbl(path, ctx, node) ?? o.KlLatentFreeNats }; break;
@@ -144,6 +150,7 @@ public static class TrainConfigReader
         ("latent_noise_warmup", o => o with { LatentNoiseWarmup = false }),
         ("segment_rotation_centre", o => o with { SegmentRotationCentre = TrainOptions.RotationAboutOrigin }),
         ("held_out_fraction", o => o with { HeldOutFraction = 0 }),
+        ("plateau_from", o => o with { PlateauFrom = TrainOptions.PlateauFromStart }),
     ];
 
     /// <summary>Reads a training run's own config.yaml (<see cref="Read"/>), giving keys added after it was written their value before.</summary>

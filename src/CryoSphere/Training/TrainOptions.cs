@@ -78,6 +78,16 @@ public sealed record TrainOptions
     public int MinSteps { get; init; } = 3000;
     /// <summary>Plateau: the last quarter of the steps improved the correlation by less than this fraction of its total improvement.</summary>
     public double PlateauTolerance { get; init; } = 0.05;
+    /// <summary>
+    /// What the plateau rule measures the last quarter's gain against: <see cref="PlateauFromStart"/>, the gain since
+    /// the first epoch over the last quarter of all epochs; or <see cref="PlateauFromSettled"/>, the gain since the loss
+    /// schedules settled over the last quarter of the epochs since then. The first is dominated by the base fit of the
+    /// first epochs and stops while a weak motion is still being learned (docs/training-defaults.md §14).
+    /// </summary>
+    public string PlateauFrom { get; init; } = PlateauFromStart;
+
+    /// <summary>The values of <see cref="PlateauFrom"/>.</summary>
+    public const string PlateauFromStart = "start", PlateauFromSettled = "settled";
     /// <summary>Fraction of the particles kept out of training (<see cref="HeldOutSplit"/>: at most 2,000, none when fewer
     /// than 50 or with per-image latents); metrics.csv and analyze's training_corr.png give their correlation beside the
     /// training one, whose lead over it is what the model has fitted of the training particles' noise. A diagnostic: the

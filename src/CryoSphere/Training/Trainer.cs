@@ -106,6 +106,8 @@ public static class Trainer
         if (o.BatchSize < 1) throw new InputException($"batch size must be at least 1 (got {o.BatchSize})");
         if (o.MinSteps < 0) throw new InputException($"min_steps must be at least 0 (got {o.MinSteps})");
         if (o.RampSteps < 1) throw new InputException($"ramp_steps must be at least 1 (got {o.RampSteps})");
+        if (o.PlateauFrom is not (TrainOptions.PlateauFromStart or TrainOptions.PlateauFromSettled))
+            throw new InputException($"plateau_from must be {TrainOptions.PlateauFromStart} or {TrainOptions.PlateauFromSettled} (got '{o.PlateauFrom}')");
         if (!(o.PlateauTolerance >= 0 && o.PlateauTolerance < 1)) throw new InputException($"plateau_tolerance must be in [0, 1) (got {o.PlateauTolerance})");
         if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction <= 0.5)) throw new InputException($"held_out_fraction must be in [0, 0.5] (got {o.HeldOutFraction})");
         if (o.NImages is < 1) throw new InputException($"--n-images / N_images must be at least 1 (got {o.NImages})");

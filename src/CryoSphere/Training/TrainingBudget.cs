@@ -62,6 +62,17 @@ public sealed class TrainingBudget
         // noise fades in (or the free nats fade out) the correlation gets worse by design, so a window reaching into
         // the fade would read "no gain" while the latent still learns (two hinges: measured, docs/training-defaults.md §11).
         int settled = (int)Math.Ceiling(SettledEpochs) + 1;
+        if (Options.PlateauFrom == TrainOptions.PlateauFromSettled)
+        {
+            // The gain on the settled loss only: what the latent and the segments still learn, without the base fit
+            // of the first epochs that dwarfs a weak motion's gain (docs/training-defaults.md §14). No gain since the
+            // schedules settled is a plateau.
+            int from = Math.Min(settled, e - 2);
+            int quarter = Math.Min(e - 2, Math.Max(from, from + (int)Math.Floor(0.75 * (e - from))));
+            double sinceSettled = corr[from - 1] - corr[e - 1];
+            if (!(sinceSettled > 0)) return true;
+            return corr[quarter - 1] - corr[e - 1] <= Options.PlateauTolerance * sinceSettled;
+        }
         int start = Math.Min(e - 2, Math.Max((int)Math.Floor(0.75 * e), settled));
         double total = corr[0] - corr[e - 1];
         double recent = corr[start - 1] - corr[e - 1];

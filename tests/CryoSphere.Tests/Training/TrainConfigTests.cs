@@ -192,6 +192,24 @@ public class TrainConfigTests
     }
 
     [Fact]
+    public void PlateauFromIsReadWrittenAndAnUnknownOneIsNamed()
+    {
+        string p = WriteSet(ReferenceStyle + "\nplateau_from: settled\n");
+        Assert.Equal(TrainOptions.PlateauFromSettled, TrainConfigReader.Read(p).PlateauFrom);
+        string w = Path.Combine(TestData.TempDir("plateau-from"), "config.yaml");
+        TrainConfigWriter.Write(w, new TrainOptions { PlateauFrom = TrainOptions.PlateauFromSettled });
+        Assert.Equal(TrainOptions.PlateauFromSettled, TrainConfigReader.ReadRecorded(w).PlateauFrom);
+        // A run from before the key judged its plateau from the first epoch, whatever the default becomes.
+        File.WriteAllLines(w, File.ReadAllLines(w).Where(l => !l.StartsWith("plateau_from:")));
+        Assert.Equal(TrainOptions.PlateauFromStart, TrainConfigReader.ReadRecorded(w).PlateauFrom);
+        p = WriteSet(ReferenceStyle + "\nplateau_from: end\n");
+        var e = Assert.Throws<InputException>(() => TrainConfigReader.Read(p));
+        Assert.Contains("plateau_from", e.Message);
+        Assert.Contains("'end'", e.Message);
+        Assert.Contains(p, e.Message);
+    }
+
+    [Fact]
     public void TabIndentationIsReportedWithItsLine()
     {
         string p = WriteSet("name: x\ncs_star_file:\n\tfile: a.star\n");

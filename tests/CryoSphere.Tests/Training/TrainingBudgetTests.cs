@@ -141,4 +141,40 @@ public class TrainingBudgetTests
         Assert.Equal(expected, stop);
         Assert.True(stop > 60, $"stopped at {stop} while the settled loss still improved");
     }
+
+    [Fact]
+    public void FromSettledJudgesAWeakLateGainOnItsOwnScale()
+    {
+        // A base fit worth 1 in the first epochs, then a motion worth 0.02 learned slowly on the settled loss (from
+        // epoch 31): measured against the whole gain the run would stop at the minimum budget, mid-learning.
+        double C(int e) => -(1 - Math.Exp(-e / 3.0)) - (e <= 30 ? 0 : 0.02 * (1 - Math.Exp(-(e - 30) / 25.0)));
+        int StopOf(string from)
+        {
+            var budget = new TrainingBudget(O(minSteps: 0, ramp: 300) with { LatentNoiseWarmup = true, PlateauFrom = from }, 20); // settled 30, minimum 45
+            var corr = new List<double>();
+            for (int e = 1; e <= 400; e++)
+            {
+                corr.Add(C(e));
+                if (budget.Converged(corr)) return e;
+            }
+            return -1;
+        }
+        Assert.Equal(45, StopOf(TrainOptions.PlateauFromStart));
+        // Independently: the first epoch ≥ 45 whose last quarter of the epochs from 31 on gained ≤ 5% of their gain.
+        int expected = 45;
+        while (!(C(31 + (int)Math.Floor(0.75 * (expected - 31))) - C(expected) <= 0.05 * (C(31) - C(expected))))
+            expected++;
+        Assert.Equal(expected, StopOf(TrainOptions.PlateauFromSettled));
+        Assert.InRange(expected, 100, 200);   // ≈ 4 of the motion's time constants after it began
+    }
+
+    [Fact]
+    public void FromSettledStopsAtTheMinimumWhenNothingIsGainedAfterTheSchedules()
+    {
+        var budget = new TrainingBudget(O(minSteps: 0, ramp: 300) with { LatentNoiseWarmup = true, PlateauFrom = TrainOptions.PlateauFromSettled }, 20);
+        // Learned during the ramp, then flat with a slight drift the wrong way: nothing left to learn.
+        var corr = Enumerable.Range(1, 60).Select(e => e <= 30 ? -(1 - Math.Exp(-e / 3.0)) : -0.99 + 1e-5 * e).ToList();
+        Assert.False(budget.Converged(corr.Take(44).ToList()));
+        Assert.True(budget.Converged(corr.Take(45).ToList()));
+    }
 }
