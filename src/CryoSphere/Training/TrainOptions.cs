@@ -79,12 +79,13 @@ public sealed record TrainOptions
     /// <summary>Plateau: the last quarter of the steps improved the correlation by less than this fraction of its total improvement.</summary>
     public double PlateauTolerance { get; init; } = 0.05;
     /// <summary>
-    /// What the plateau rule measures the last quarter's gain against: <see cref="PlateauFromStart"/>, the gain since
-    /// the first epoch over the last quarter of all epochs; or <see cref="PlateauFromSettled"/>, the gain since the loss
-    /// schedules settled over the last quarter of the epochs since then. The first is dominated by the base fit of the
-    /// first epochs and stops while a weak motion is still being learned (docs/training-defaults.md §14).
+    /// What the plateau rule measures the last quarter's gain against: <see cref="PlateauFromSettled"/> (the default),
+    /// the gain since the loss schedules settled, over the last quarter of the epochs since then; or
+    /// <see cref="PlateauFromStart"/> (before 2026-12-02), the gain since the first epoch over the last quarter of all
+    /// epochs — dominated by the base fit of the first epochs, it stopped while a weak motion was still being learned
+    /// (docs/training-defaults.md §14).
     /// </summary>
-    public string PlateauFrom { get; init; } = PlateauFromStart;
+    public string PlateauFrom { get; init; } = PlateauFromSettled;
 
     /// <summary>The values of <see cref="PlateauFrom"/>.</summary>
     public const string PlateauFromStart = "start", PlateauFromSettled = "settled";

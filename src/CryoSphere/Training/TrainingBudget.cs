@@ -5,8 +5,10 @@ namespace CryoSphere.Training;
 /// (docs/training-defaults.md §6). The KL(z) ramp lasts <see cref="TrainOptions.RampSteps"/> steps (at most
 /// half the run); after <see cref="MinEpochs"/>, and when <see cref="TrainOptions.StopOnPlateau"/> is on, training
 /// stops at the end of the first epoch where the correlation improved by less than
-/// <see cref="TrainOptions.PlateauTolerance"/> of its total improvement over the last quarter of the steps (counted
-/// only after the loss schedules have settled); otherwise it stops after <see cref="TrainOptions.Epochs"/> epochs.
+/// <see cref="TrainOptions.PlateauTolerance"/> of its gain since the loss schedules settled over the last quarter of
+/// the epochs since then (<see cref="TrainOptions.PlateauFrom"/>; or, the earlier rule, of its gain since the first
+/// epoch over the last quarter of all steps, counted only after the schedules settled); otherwise it stops after
+/// <see cref="TrainOptions.Epochs"/> epochs.
 /// </summary>
 public sealed class TrainingBudget
 {

@@ -66,7 +66,9 @@ public class LearningTests(ITestOutputHelper output)
         var (_, hard, _) = run.Segmentation();
         var m = MotionRecovery.Compute(z, run.ParticleCount, run.LatentDim, hard, SimulationTruth.Open(sim));
         output.WriteLine($"{name}: {result.EpochsDone} epochs in {minutes:F1} min: r(PC1) = {m.PearsonPc1:F3}, best |r| = {m.BestAbsPearson:F3}, segmentation {m.SegmentationAccuracy:F3}, {m.SegmentsFound} segments");
-        Assert.True(minutes < 12, $"training took {minutes:F1} min");
+        // A runaway budget fails here, not in CI's 30 minutes: on the CI machine the lid case takes ~5.6 s an epoch
+        // (120 epochs under the plateau rule measured from the settled loss) and the half-chain case ~4.3 s (141).
+        Assert.True(minutes < 14, $"training took {minutes:F1} min");
         return m;
     }
 }
