@@ -76,7 +76,7 @@ public sealed record TrainOptions
     public bool StopOnPlateau { get; init; } = true;
     /// <summary>Optimiser steps before the plateau rule may stop the run (it also waits for the loss schedules to settle: <see cref="TrainingBudget.MinEpochs"/>).</summary>
     public int MinSteps { get; init; } = 3000;
-    /// <summary>Plateau: the last quarter of the steps improved the correlation by less than this fraction of its total improvement.</summary>
+    /// <summary>Plateau: the last quarter of the epochs judged (<see cref="PlateauFrom"/>) improved the correlation by less than this fraction of their improvement.</summary>
     public double PlateauTolerance { get; init; } = 0.05;
     /// <summary>
     /// What the plateau rule measures the last quarter's gain against: <see cref="PlateauFromSettled"/> (the default),
