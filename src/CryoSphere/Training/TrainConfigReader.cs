@@ -68,10 +68,7 @@ public static class TrainConfigReader
                 case "threads": o = o with { Threads = Int(path, ctx, node) ?? 0 }; break;
                 case "amortized": o = o with { Amortized = Bool(path, ctx, node) ?? true }; break;
                 case "segment_rotation_centre":
-                    string centre = Str(path, ctx, node) ?? o.SegmentRotationCentre;
-                    if (centre is not (TrainOptions.RotationAboutOrigin or TrainOptions.RotationAboutCentroid))
-                        throw new InputException(path, $"{ctx}: use {TrainOptions.RotationAboutOrigin} or {TrainOptions.RotationAboutCentroid}, got '{centre}'", Line(node));
-                    o = o with { SegmentRotationCentre = centre };
+                    o = o with { SegmentRotationCentre = OneOf(path, ctx, node, o.SegmentRotationCentre, TrainOptions.RotationAboutOrigin, TrainOptions.RotationAboutCentroid) };
                     break;
                 case "N_images": o = o with { NImages = Int(path, ctx, node) }; break;
                 case "N_epochs": o = o with { Epochs = Int(path, ctx, node) ?? o.Epochs }; break;
@@ -79,10 +76,7 @@ public static class TrainConfigReader
                 case "min_steps": o = o with { MinSteps = Int(path, ctx, node) ?? o.MinSteps }; break;
                 case "plateau_tolerance": o = o with { PlateauTolerance = Dbl(path, ctx, node) ?? o.PlateauTolerance }; break;
                 case "plateau_from":
-                    string from = Str(path, ctx, node) ?? o.PlateauFrom;
-                    if (from is not (TrainOptions.PlateauFromStart or TrainOptions.PlateauFromSettled))
-                        throw new InputException(path, $"{ctx}: use {TrainOptions.PlateauFromStart} or {TrainOptions.PlateauFromSettled}, got '{from}'", Line(node));
-                    o = o with { PlateauFrom = from };
+                    o = o with { PlateauFrom = OneOf(path, ctx, node, o.PlateauFrom, TrainOptions.PlateauFromStart, TrainOptions.PlateauFromSettled) };
                     break;
                 case "held_out_fraction": o = o with { HeldOutFraction = Dbl(path, ctx, node) ?? o.HeldOutFraction }; break;
                 case "latent_noise_warmup": o = o with { LatentNoiseWarmup = Bool(path, ctx, node) }; break;
@@ -138,6 +132,14 @@ public static class TrainConfigReader
         if (paths.TryGetValue("datadir", out var dd))
             o = o with { DataDir = ResolveExisting(dd, folder, baseDir) ?? dd };
         return o;
+    }
+
+    /// <summary>A string key with two allowed values; anything else is named with its file and line.</summary>
+    private static string OneOf(string path, string ctx, YamlNode node, string fallback, string a, string b)
+    {
+        string v = Str(path, ctx, node) ?? fallback;
+        if (v != a && v != b) throw new InputException(path, $"{ctx}: use {a} or {b}, got '{v}'", Line(node));
+        return v;
     }
 
     /// <summary>
