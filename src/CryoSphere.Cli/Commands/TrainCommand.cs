@@ -48,9 +48,10 @@ internal static class TrainCommand
                 if (pr.GetValue(batch) is { } b) o = o with { BatchSize = b };
                 if (pr.GetValue(segments) is { } k)
                 {
-                    if (o.Segmentation.Count != 1 || !o.Segmentation[0].AllProtein)
+                    // Nothing configured (the per-chain default for a complex): --segments asks for one whole-protein part.
+                    if (o.Segmentation.Count > 1 || o.Segmentation.Count == 1 && !o.Segmentation[0].AllProtein)
                         throw new InputException("--segments applies to a whole-protein segmentation; edit segmentation_config for several parts");
-                    o = o with { Segmentation = [o.Segmentation[0] with { Segments = k }] };
+                    o = o with { Segmentation = [(o.Segmentation.Count == 1 ? o.Segmentation[0] : new SegmentationPartOptions()) with { Segments = k }] };
                 }
                 if (pr.GetValue(latent) is { } l) o = o with { LatentDimension = l };
                 if (pr.GetValue(lr) is { } r) o = o with { LearningRate = r };

@@ -30,8 +30,9 @@ internal static class ReferenceYaml
         w.WriteLine("segmentation_config:");
         w.WriteLine("  part1:");
         w.WriteLine("    all_protein: True");
-        // The reference needs N_segm; the default for this structure is what our training would choose without it.
-        w.WriteLine($"    N_segm: {d.Segmentation[0].Segments ?? SegmentationPartOptions.DefaultSegmentsFor(residues)}");
+        // The reference needs N_segm; the default for this structure is what our training would choose without it
+        // (for a complex, our default divides the same total by chain; this file keeps one whole-protein part).
+        w.WriteLine($"    N_segm: {d.Segmentation.FirstOrDefault()?.Segments ?? SegmentationPartOptions.DefaultSegmentsFor(residues)}");
         w.WriteLine("    segmentation_start:");
         w.WriteLine("      type: \"uniform\"");
         w.WriteLine("    segmentation_prior:");

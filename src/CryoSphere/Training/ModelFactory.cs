@@ -42,18 +42,25 @@ public static class ModelFactory
         return (torch.optim.Adam([net, seg], o.LearningRate), net, seg);
     }
 
-    /// <summary>The configured parts with every unset segment count filled in as <see cref="Parts"/> fills it for <paramref name="s"/>.</summary>
+    /// <summary>
+    /// The configured parts (none configured: <see cref="DefaultSegmentation.For"/> the structure) with every unset
+    /// segment count filled in as <see cref="Parts"/> fills it for <paramref name="s"/>.
+    /// </summary>
     public static IReadOnlyList<SegmentationPartOptions> ResolvedSegmentation(TrainOptions o, Structure s)
     {
+        var configured = Configured(o, s);
         var built = Parts(o, s); // in the configured order
-        return o.Segmentation.Select((p, i) => p with { Segments = p.Segments ?? built[i].Segments }).ToArray();
+        return configured.Select((p, i) => p with { Segments = p.Segments ?? built[i].Segments }).ToArray();
     }
+
+    private static IReadOnlyList<SegmentationPartOptions> Configured(TrainOptions o, Structure s) =>
+        o.Segmentation.Count == 0 ? DefaultSegmentation.For(s) : o.Segmentation;
 
     /// <summary>Maps each configured part, in the configured order, to [start, end) in the structure's global residue order.</summary>
     public static IReadOnlyList<SegmentationPart> Parts(TrainOptions o, Structure s)
     {
         var parts = new List<SegmentationPart>();
-        foreach (var p in o.Segmentation)
+        foreach (var p in Configured(o, s))
         {
             int start, end;
             if (p.AllProtein)
@@ -68,9 +75,11 @@ public static class ModelFactory
                     throw new InputException($"segmentation part {p.Name}: chain '{p.Chain}' is not in the structure (chains: {string.Join(", ", s.ChainIds.Distinct())})");
                 // start_res/end_res are author residue numbers of the chain (as in --select A:122-159), inclusive,
                 // insertion codes within the range included: see docs/conventions.md.
+                // Neither given: the whole chain, by position, whatever its numbering.
                 int a = p.StartRes ?? s.ResidueNumbers[idx[0]], b = p.EndRes ?? s.ResidueNumbers[idx[^1]];
-                var sel = idx.Where(i => s.ResidueNumbers[i] >= a && s.ResidueNumbers[i] <= b).ToArray();
-                if (a > b || sel.Length == 0)
+                bool wholeChain = p.StartRes is null && p.EndRes is null;
+                var sel = wholeChain ? idx : idx.Where(i => s.ResidueNumbers[i] >= a && s.ResidueNumbers[i] <= b).ToArray();
+                if (!wholeChain && (a > b || sel.Length == 0))
                     throw new InputException($"segmentation part {p.Name}: chain {p.Chain} has no residues numbered {a}–{b} (author numbers; chain {p.Chain} has {s.ResidueNumbers[idx[0]]}–{s.ResidueNumbers[idx[^1]]})");
                 if (sel[^1] - sel[0] + 1 != sel.Length)
                     throw new InputException($"segmentation part {p.Name}: residues {a}–{b} of chain {p.Chain} are not consecutive in the file (numbering goes back and forth)");

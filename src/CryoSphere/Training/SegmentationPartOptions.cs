@@ -13,9 +13,9 @@ public sealed record SegmentationPartOptions
     /// <summary>`N_segm`; null = <see cref="DefaultSegmentsFor"/> the part's residues, fixed when a run starts.</summary>
     public int? Segments { get; init; }
     public string? Chain { get; init; }
-    /// <summary>First residue of the part, 0-based index within the chain (reference convention), inclusive.</summary>
+    /// <summary>First residue of the part, the chain's author residue number, inclusive (docs/conventions.md); with <see cref="EndRes"/> null too: the whole chain.</summary>
     public int? StartRes { get; init; }
-    /// <summary>Last residue of the part, 0-based index within the chain, inclusive.</summary>
+    /// <summary>Last residue of the part, the chain's author residue number, inclusive.</summary>
     public int? EndRes { get; init; }
     /// <summary>Where the variational posteriors start (YAML <c>segmentation_start_values</c>); null = uniform.</summary>
     public SegmentationGaussians? StartValues { get; init; }

@@ -29,7 +29,8 @@ public static class TrainConfigWriter
         Kv(w, 0, "Npix", N(o.Npix));
         Kv(w, 0, "Npix_downsize", N(o.NpixDownsize));
         Kv(w, 0, "sigma_gmm", N(o.SigmaGmm));
-        w.WriteLine("segmentation_config:");
+        // None configured (the default, fixed per structure when a run starts): the key is left out.
+        if (o.Segmentation.Count > 0) w.WriteLine("segmentation_config:");
         foreach (var p in o.Segmentation)
         {
             w.WriteLine($"  {p.Name}:");
@@ -38,8 +39,8 @@ public static class TrainConfigWriter
             if (!p.AllProtein)
             {
                 Kv(w, 2, "chain", Q(p.Chain));
-                Kv(w, 2, "start_res", N(p.StartRes));
-                Kv(w, 2, "end_res", N(p.EndRes));
+                if (p.StartRes is not null) Kv(w, 2, "start_res", N(p.StartRes));
+                if (p.EndRes is not null) Kv(w, 2, "end_res", N(p.EndRes));
             }
             SegValues(w, "segmentation_start_values", p.StartValues);
             SegValues(w, "segmentation_prior", p.PriorValues);

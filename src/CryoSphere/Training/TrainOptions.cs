@@ -65,7 +65,8 @@ public sealed record TrainOptions
 
     public int[] EncoderHidden { get; init; } = [512, 256, 64, 64];
     public int[] DecoderHidden { get; init; } = [512, 512];
-    public IReadOnlyList<SegmentationPartOptions> Segmentation { get; init; } = [new SegmentationPartOptions()];
+    /// <summary>The segmentation's parts; empty = <see cref="DefaultSegmentation.For"/> the structure (resolved when a run starts).</summary>
+    public IReadOnlyList<SegmentationPartOptions> Segmentation { get; init; } = [];
 
     // --- optimisation ---
     /// <summary>Use only the first N images (null = all).</summary>

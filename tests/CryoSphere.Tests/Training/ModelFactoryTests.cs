@@ -51,12 +51,45 @@ public class ModelFactoryTests
         var resolved = ModelFactory.ResolvedSegmentation(o, Ake);
         Assert.Equal(new int?[] { 4, 6, 3 }, resolved.Select(p => p.Segments).ToArray());
         Assert.Equal(new[] { 4, 6, 3 }, ModelFactory.Parts(o, Ake).Select(p => p.Segments).ToArray());
-        // The whole of 1AKE A+B (428 residues) without a count: 9 segments, and the YAML record of it reads back as 9.
-        var whole = new TrainOptions { Segmentation = ModelFactory.ResolvedSegmentation(new TrainOptions(), Ake) };
+        // The whole of 1AKE A+B (428 residues) as one part without a count: 9 segments, and the YAML record of it reads back as 9.
+        var whole = new TrainOptions { Segmentation = ModelFactory.ResolvedSegmentation(new TrainOptions { Segmentation = [new SegmentationPartOptions()] }, Ake) };
         Assert.Equal(9, whole.Segmentation.Single().Segments);
         string yaml = Path.Combine(TestData.TempDir("segments-default"), "config.yaml");
         TrainConfigWriter.Write(yaml, whole);
         Assert.Equal(9, TrainConfigReader.Read(yaml).Segmentation.Single().Segments);
+    }
+
+    [Fact]
+    public void NothingConfiguredGivesOnePartPerChainWithTheWholeProteinsTotal()
+    {
+        // 1AKE A+B, nothing configured: 9 segments in all (as one 428-residue part), one part per chain: 1 each, the 7
+        // others split 3.5/3.5, the tie to the earlier chain.
+        var resolved = ModelFactory.ResolvedSegmentation(new TrainOptions(), Ake);
+        Assert.Equal(new[] { ("A", 5), ("B", 4) }, resolved.Select(p => (p.Chain!, p.Segments!.Value)).ToArray());
+        Assert.All(resolved, p => Assert.False(p.AllProtein));
+        var parts = ModelFactory.Parts(new TrainOptions(), Ake);
+        Assert.Equal(new[] { (0, 214, 5), (214, 428, 4) }, parts.Select(p => (p.Start, p.End, p.Segments)).ToArray());
+        // Written to config.yaml (chain only: the whole chain) and read back, it builds the same parts.
+        string yaml = Path.Combine(TestData.TempDir("segments-by-chain"), "config.yaml");
+        TrainConfigWriter.Write(yaml, new TrainOptions { Segmentation = resolved });
+        var back = TrainConfigReader.Read(yaml);
+        Assert.Equal(parts, ModelFactory.Parts(back, Ake));
+        // One chain: one whole-protein part, as before.
+        var a = Ake.Subset(Enumerable.Range(0, 214).ToArray());
+        Assert.Equal(6, ModelFactory.ResolvedSegmentation(new TrainOptions(), a).Single(p => p.AllProtein).Segments);
+    }
+
+    [Theory]
+    // 14 spare over 3,462 residues: shares 0.93 0.93 5.43 5.69 0.37 0.65; floors 0 0 5 5 0 0; the 4 left to 0.93 0.93 0.69 0.65.
+    [InlineData(new[] { 230, 230, 1342, 1407, 91, 162 }, 20, new[] { 2, 2, 6, 7, 1, 2 })]
+    [InlineData(new[] { 100, 100, 100 }, 6, new[] { 2, 2, 2 })]
+    [InlineData(new[] { 50, 50, 50, 50, 50, 50, 50 }, 6, new[] { 1, 1, 1, 1, 1, 1, 1 })] // more chains than the total: one each
+    [InlineData(new[] { 1, 300 }, 6, new[] { 1, 5 })]
+    [InlineData(new[] { 2, 2 }, 20, new[] { 2, 2 })] // never more segments than residues
+    public void SegmentsAreSplitOverChainsByLargestRemainder(int[] residues, int total, int[] expected)
+    {
+        // Independent check of the rule: one each, then floor(spare · share) and the largest remainders.
+        Assert.Equal(expected, DefaultSegmentation.Allocate(residues, total));
     }
 
     [Theory]
