@@ -20,17 +20,13 @@ public sealed record ParticleImages(int Index, int Size, float[] Observed, float
         var stats = new PixelStatistics(run.Meta.ImageMean, run.Meta.ImageStd, 0);
         var objective = new BatchObjective(run.Setup, run.Vae, stats);
         var loader = new BatchLoader(run.Setup.Particles, 1, 0, subset: [index], prefetch: 1);
-        foreach (var hb in loader.Epoch(0, shuffle: false))
+        using var noGrad = no_grad();
+        foreach (var pb in PreparedBatch.Each(objective, loader.Epoch(0, shuffle: false)))
         {
-            using var _ = hb;
-            using var guard = NativeCallGuard.Enter();
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
-            using var ctfBatch = ctf;
-            var (mu, _) = run.Vae.Encode(objective.EncoderInput(imgs, sh, ctf), idx);
+            using var _ = pb;
+            var (mu, _) = run.Vae.Encode(objective.EncoderInput(pb.Images, pb.Shifts, pb.Ctf), pb.Indices);
             var coords = run.Vae.Decode(mu, run.Setup.BaseCoords, meanSegmentation: true);
-            var (target, pred) = objective.TargetAndPrediction(imgs, rot, sh, ctf, coords);
+            var (target, pred) = objective.TargetAndPrediction(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf, coords);
             if (run.Setup.LossMask is { } m)
             {
                 // What the loss compares: pixels outside the mask do not count, so they are not shown either.

@@ -71,17 +71,13 @@ public sealed class TrainedRun : IDisposable
         var objective = new BatchObjective(Setup, Vae, stats);
         var loader = new BatchLoader(Setup.Particles, batchSize, 0, subset);
         int done = 0;
-        foreach (var hb in loader.Epoch(0, shuffle: false))
+        foreach (var pb in PreparedBatch.Each(objective, loader.Epoch(0, shuffle: false)))
         {
-            using var _ = hb;
-            using var guard = NativeCallGuard.Enter();
-            using var scope = NewDisposeScope();
-            var (imgs, rot, sh, ctf, idx) = objective.Prepare(hb);
-            using var ctfBatch = ctf;
-            var (mu, _) = Vae.Encode(objective.EncoderInput(imgs, sh, ctf), idx);
+            using var _ = pb;
+            var (mu, _) = Vae.Encode(objective.EncoderInput(pb.Images, pb.Shifts, pb.Ctf), pb.Indices);
             var host = mu.cpu().contiguous().data<float>().ToArray();
-            for (int j = 0; j < hb.Count; j++) Array.Copy(host, j * l, z, hb.Indices[j] * l, l);
-            done += hb.Count;
+            for (int j = 0; j < pb.Count; j++) Array.Copy(host, j * l, z, pb.HostIndices[j] * l, l);
+            done += pb.Count;
             progress?.Report((done, n));
         }
         return z;

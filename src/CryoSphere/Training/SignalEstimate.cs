@@ -26,12 +26,10 @@ public static class SignalEstimate
         using var guard = NativeCallGuard.Enter();
         using var disc = Masks.CircularPixels(setup.Grid.N, DiscRadiusPixels(setup), setup.Device);
         double signal = 0, residual = 0;
-        foreach (var hb in loader.Epoch(0, shuffle: false))
+        foreach (var pb in PreparedBatch.Each(objective, loader.Epoch(0, shuffle: false)))
         {
-            using var _ = hb;
-            using var scope = NewDisposeScope();
-            var (imgs, rot, sh, ctf, _) = objective.Prepare(hb);
-            var (s, r) = objective.BaseModelFit(imgs, rot, sh, ctf, disc);
+            using var _ = pb;
+            var (s, r) = objective.BaseModelFit(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf, disc);
             signal += s.sum().ToDouble();
             residual += r.sum().ToDouble();
         }

@@ -396,15 +396,11 @@ public static class Trainer
     {
         double sum = 0;
         long n = 0;
-        foreach (var hb in heldOut.Epoch(0, shuffle: false))
+        foreach (var pb in PreparedBatch.Each(objective, heldOut.Epoch(0, shuffle: false)))
         {
-            using var _ = hb;
-            using var guard = NativeCallGuard.Enter();
-            using var scope = NewDisposeScope();
-            var (imgs, rot, sh, ctf, _) = objective.Prepare(hb);
-            using var ctfScope = ctf;
-            sum += objective.HeldOutCorrelationSum(imgs, rot, sh, ctf);
-            n += hb.Count;
+            using var _ = pb;
+            sum += objective.HeldOutCorrelationSum(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf);
+            n += pb.Count;
         }
         return sum / Math.Max(1, n);
     }

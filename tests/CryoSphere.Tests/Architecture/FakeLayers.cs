@@ -43,5 +43,21 @@ namespace CryoSphere.Tests.Architecture.Fake.Torch
         }
 
         private static double Helper() => torch.ones(3).sum().ToDouble();
+
+        // Calls TorchSharp in the body of a loop over a scope whose items hold the guard (as PreparedBatch.Each).
+        internal static double InScope()
+        {
+            double s = 0;
+            foreach (int n in Batches.Each()) s += torch.ones(n).sum().ToDouble();
+            return s;
+        }
+    }
+
+    internal static class Batches
+    {
+        internal static IEnumerable<int> Each()
+        {
+            yield return 1;
+        }
     }
 }
