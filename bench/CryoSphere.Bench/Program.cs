@@ -12,6 +12,7 @@ internal static class Program
         new LearnBench(),
         new OracleBench(),
         new PanelBench(),
+        new ScoreBench(),
         new SimulateBench(),
         new TrainBench(),
         new DeformationBench(),

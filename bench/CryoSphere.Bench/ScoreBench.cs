@@ -1,0 +1,32 @@
+using CryoSphere.Analysis;
+using CryoSphere.Simulation;
+using TorchSharp;
+
+namespace CryoSphere.Bench;
+
+/// <summary>
+/// Scores a run folder's newest (or a given) checkpoint against its simulation's truth while the run goes on: |r| of
+/// latent PC1 and the best PC, segmentation accuracy, and the ceiling when the panel cached it. Reads only: the
+/// training holds its lock and writes on; a long run can be followed without stopping it.
+/// </summary>
+internal sealed class ScoreBench : IBenchmark
+{
+    public string Name => "score";
+    public string Usage => "--run DIR --sim DIR [--epoch N --threads 1]: |r| PC1 / best PC, segmentation accuracy of a checkpoint (newest by default)";
+
+    public int Run(BenchArgs a)
+    {
+        string run = a.String("run") ?? throw new ArgumentException("--run DIR is required");
+        string sim = a.String("sim") ?? throw new ArgumentException("--sim DIR is required");
+        torch.set_num_threads(a.Int("threads", 1));
+        int? epoch = a.String("epoch") is null ? null : a.Int("epoch", 0);
+        using var tr = TrainedRun.Open(run, epoch);
+        var z = tr.LatentMeans();
+        var (_, hard, _) = tr.Segmentation();
+        var m = MotionRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, hard, SimulationTruth.Open(sim));
+        string ceilingFile = Path.Combine(sim, "ceiling.txt");
+        string ceiling = File.Exists(ceilingFile) ? File.ReadAllText(ceilingFile).Trim() : "not cached";
+        Console.WriteLine($"epoch {tr.Meta.Epoch}: |r| PC1 {Math.Abs(m.PearsonPc1):F3}, best PC {m.BestAbsPearson:F3}, segmentation {m.SegmentationAccuracy:F3} ({m.SegmentsFound} segments found), ceiling {ceiling}");
+        return 0;
+    }
+}
