@@ -16,7 +16,7 @@ namespace CryoSphere.Bench;
 internal sealed class PanelBench : IBenchmark
 {
     public string Name => "panel";
-    public string Usage => "[--work DIR --only a,b --seeds 1,2,3 --slow true --threads 2 --ceiling-images 500 --table-only true; experiments: --segments K --kl-free-nats X --epochs N (fixed, no plateau stop) --amortized false --rotation-centre origin|centroid --ramp-steps S --held-out F --plateau-from start|settled --latent-noise-warmup true --enc-npix N --enc-hidden a,b,c] (members: "
+    public string Usage => "[--work DIR --only a,b --seeds 1,2,3 --slow true --threads 2 --ceiling-images 500 --table-only true; experiments: --segments K --kl-free-nats X --epochs N (fixed, no plateau stop) --amortized false --rotation-centre origin|centroid --ramp-steps S --held-out F --plateau-from start|settled --undo-psi true --latent-noise-warmup true --enc-npix N --enc-hidden a,b,c] (members: "
         + string.Join(", ", PanelMembers.All.Select(m => m.Name)) + ")";
 
     public int Run(BenchArgs a)
@@ -63,6 +63,7 @@ internal sealed class PanelBench : IBenchmark
         if (a.String("ramp-steps") is not null) o = o with { RampSteps = a.Int("ramp-steps", 1500) };
         if (a.String("rotation-centre") is { } rc) o = o with { SegmentRotationCentre = rc };
         if (a.String("plateau-from") is { } pf) o = o with { PlateauFrom = pf };
+        if (a.String("undo-psi") is not null) o = o with { EncoderUndoPsi = a.String("undo-psi") != "false" };
         if (a.String("held-out") is not null) o = o with { HeldOutFraction = a.Double("held-out", 0.05) };
         if (a.String("amortized") is not null) o = o with { Amortized = a.String("amortized") != "false" };
         if (a.String("epochs") is not null) o = o with { Epochs = a.Int("epochs", 0), StopOnPlateau = false };

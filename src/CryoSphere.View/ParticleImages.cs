@@ -24,7 +24,7 @@ public sealed record ParticleImages(int Index, int Size, float[] Observed, float
         foreach (var pb in PreparedBatch.Each(objective, loader.Epoch(0, shuffle: false)))
         {
             using var _ = pb;
-            var (mu, _) = run.Vae.Encode(objective.EncoderInput(pb.Images, pb.Shifts, pb.Ctf), pb.Indices);
+            var (mu, _) = run.Vae.Encode(objective.EncoderInput(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf), pb.Indices);
             var coords = run.Vae.Decode(mu, run.Setup.BaseCoords, meanSegmentation: true);
             var (target, pred) = objective.TargetAndPrediction(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf, coords);
             if (run.Setup.LossMask is { } m)

@@ -74,7 +74,7 @@ public sealed class TrainedRun : IDisposable
         foreach (var pb in PreparedBatch.Each(objective, loader.Epoch(0, shuffle: false)))
         {
             using var _ = pb;
-            var (mu, _) = Vae.Encode(objective.EncoderInput(pb.Images, pb.Shifts, pb.Ctf), pb.Indices);
+            var (mu, _) = Vae.Encode(objective.EncoderInput(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf), pb.Indices);
             var host = mu.cpu().contiguous().data<float>().ToArray();
             for (int j = 0; j < pb.Count; j++) Array.Copy(host, j * l, z, pb.HostIndices[j] * l, l);
             done += pb.Count;

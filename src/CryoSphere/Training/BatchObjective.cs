@@ -69,20 +69,21 @@ public sealed class BatchObjective
 
     /// <summary>
     /// What the encoder sees: the particle moved by +shift (it sits at −shift) so it is centred, phase-flipped
-    /// by the sign of its CTF when asked (so its contrast no longer depends on defocus), then masked.
+    /// by the sign of its CTF when asked (so its contrast no longer depends on defocus), turned back by its in-plane
+    /// angle ψ when asked (<see cref="TrainOptions.EncoderUndoPsi"/>), then masked.
     /// </summary>
-    public Tensor EncoderInput(Tensor images, Tensor shifts, CtfBatch? ctf)
+    public Tensor EncoderInput(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf)
     {
         using var scope = NewDisposeScope();
         Tensor? ctfHalf = CtfHalf(ctf, images);
-        return Inputs(images, shifts, ctfHalf, target: false).Encoder.MoveToOuterDisposeScope();
+        return Inputs(images, rotations, shifts, ctfHalf, target: false).Encoder.MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Encoder input (see <see cref="EncoderInput"/>) and loss target (low-passed when asked) from one FFT of the
     /// images, with filters in FFT order from cached tables; no gradient (the images are data).
     /// </summary>
-    private (Tensor Encoder, Tensor Target) Inputs(Tensor images, Tensor shifts, Tensor? ctfHalf, bool target)
+    private (Tensor Encoder, Tensor Target) Inputs(Tensor images, Tensor rotations, Tensor shifts, Tensor? ctfHalf, bool target)
     {
         using var noGrad = no_grad();
         var grid = setup.Grid;
@@ -98,6 +99,7 @@ public sealed class BatchObjective
         long[] side = [grid.N, grid.N];
         Tensor centred = fft.irfft2(f * tables.Fold(complex(re, im)), s: side);
         if (setup.EncoderSide != grid.N) centred = Fourier.FourierCrop(centred, setup.EncoderSide);
+        if (setup.Options.EncoderUndoPsi) centred = InPlaneRotation.TurnBack(centred, InPlaneRotation.Psi(rotations));
         Tensor enc = setup.InputMask is null ? centred : centred * setup.InputMask;
         Tensor tgt = !target || lowPassHalf is null ? images : fft.irfft2(f * lowPassHalf, s: side);
         return (enc, tgt);
@@ -112,7 +114,7 @@ public sealed class BatchObjective
     {
         using var guard = NativeCallGuard.Enter(); // called from outside the library (the dashboard)
         Tensor? ctfHalf = CtfHalf(ctf, images);
-        var (_, target) = Inputs(images, shifts, ctfHalf, target: true);
+        var (_, target) = Inputs(images, rotations, shifts, ctfHalf, target: true);
         return (target, Predict(coords, rotations, ctfHalf, shifts));
     }
 
@@ -158,7 +160,7 @@ public sealed class BatchObjective
         var grid = setup.Grid;
         // The CTF once per step, in FFT order: its sign for the encoder, its value for the prediction.
         Tensor? ctfHalf = CtfHalf(ctf, images);
-        var (encIn, target) = Inputs(images, shifts, ctfHalf, target: true);
+        var (encIn, target) = Inputs(images, rotations, shifts, ctfHalf, target: true);
 
         var outp = model.Forward(encIn, setup.BaseCoords, indices, gen, rows, w.LatentNoise);
         Tensor pred = Predict(outp.Coords, rotations, ctfHalf, shifts);
@@ -207,7 +209,7 @@ public sealed class BatchObjective
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor? ctfHalf = CtfHalf(ctf, images);
-        var (encIn, target) = Inputs(images, shifts, ctfHalf, target: true);
+        var (encIn, target) = Inputs(images, rotations, shifts, ctfHalf, target: true);
         var (mu, _) = model.Encode(encIn, null);
         Tensor coords = model.Decode(mu, setup.BaseCoords, meanSegmentation: true);
         var (_, perImage) = Losses.Correlation(Predict(coords, rotations, ctfHalf, shifts), target, setup.LossMask);

@@ -46,6 +46,12 @@ public sealed record TrainOptions
     public int? EncoderNpix { get; init; }
     /// <summary>Phase-flip the encoder's input by the sign of each particle's CTF (docs/training-defaults.md).</summary>
     public bool PhaseFlipEncoderInput { get; init; } = true;
+    /// <summary>
+    /// `encoder_undo_psi`: the encoder sees each particle turned back by its pose's in-plane angle ψ
+    /// (<see cref="Imaging.InPlaneRotation"/>), so a conformation looks alike at every ψ; off by default (an option
+    /// under study, docs/training-defaults.md §15).
+    /// </summary>
+    public bool EncoderUndoPsi { get; init; }
     /// <summary>Mask applied to encoder input, fraction of half the side; null = none.</summary>
     public double? InputMaskRadius { get; init; } = 1.0;
 

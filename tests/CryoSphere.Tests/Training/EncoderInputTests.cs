@@ -1,3 +1,4 @@
+using CryoSphere.Geometry;
 using CryoSphere.Imaging;
 using CryoSphere.Training;
 using TorchSharp;
@@ -21,11 +22,38 @@ public class EncoderInputTests(TinyDataset data) : IClassFixture<TinyDataset>
         Tensor images = randn(2, grid.N, grid.N);
         Tensor shifts = tensor(new float[] { 1.3f, -2.2f, -0.4f, 3.1f }).reshape(2, 2);
         using var ctf = CtfBatch.From(new[] { new CtfParameters(9000, 8000, 40, 300, 2.7, 0.1), new CtfParameters(20000, 21000, -70, 200, 2.0, 0.07) }, CPU, ScalarType.Float32);
-        Tensor got = objective.EncoderInput(images, shifts, ctf);
+        Tensor got = objective.EncoderInput(images, eye(3).expand(2, 3, 3), shifts, ctf);
         // Moved by +shift (the particle sits at −shift), phase-flipped by the CTF's sign, masked.
         Tensor spectrum = Fourier.Fft2Centered(images) * Ctf.Compute(ctf, grid).sign();
         Tensor expected = Fourier.Ifft2CenteredReal(Fourier.PhaseShift(spectrum, shifts.neg(), grid)) * setup.InputMask!;
         Assert.True((got - expected).abs().max().ToDouble() < 1e-4 * expected.abs().max().ToDouble(),
             $"max diff {(got - expected).abs().max().ToDouble()}");
+    }
+
+    [Fact]
+    public void WithUndoPsiTheCentredFlippedImageIsTurnedBackByPsiBeforeTheMask()
+    {
+        using var scope = NewDisposeScope();
+        using var setup = TrainingSetup.Create(data.Options(TestData.TempDir("enc-input-psi"), 1) with { EncoderUndoPsi = true }, needImages: false);
+        setup.UseEncoderSide(setup.Grid.N);
+        var grid = setup.Grid;
+        var objective = new BatchObjective(setup, null, new PixelStatistics(0, 1, 0));
+        manual_seed(5);
+        Tensor images = randn(2, grid.N, grid.N);
+        Tensor shifts = tensor(new float[] { 0.7f, -1.2f, 2.4f, 0.3f }).reshape(2, 2);
+        // ψ 0.6 and −2.1 rad: Rz(ψ)·Ry(θ)·Rz(φ).
+        var r = Rotations.Multiply(Rotations.Rz(0.6), Rotations.Multiply(Rotations.Ry(1.0), Rotations.Rz(0.2)))
+            .Concat(Rotations.Multiply(Rotations.Rz(-2.1), Rotations.Multiply(Rotations.Ry(2.0), Rotations.Rz(-1.3)))).ToArray();
+        Tensor rotations = tensor(r, [2, 3, 3]).to_type(ScalarType.Float32);
+        using var ctf = CtfBatch.From(new[] { new CtfParameters(9000, 8000, 40, 300, 2.7, 0.1), new CtfParameters(20000, 21000, -70, 200, 2.0, 0.07) }, CPU, ScalarType.Float32);
+        Tensor got = objective.EncoderInput(images, rotations, shifts, ctf);
+        Tensor spectrum = Fourier.Fft2Centered(images) * Ctf.Compute(ctf, grid).sign();
+        Tensor centred = Fourier.Ifft2CenteredReal(Fourier.PhaseShift(spectrum, shifts.neg(), grid));
+        Tensor expected = InPlaneRotation.TurnBack(centred, tensor(new float[] { 0.6f, -2.1f })) * setup.InputMask!;
+        Assert.True((got - expected).abs().max().ToDouble() < 1e-4 * expected.abs().max().ToDouble(),
+            $"max diff {(got - expected).abs().max().ToDouble()}");
+        // Not the input without the turn: the option changes what the encoder sees.
+        Tensor unturned = centred * setup.InputMask!;
+        Assert.True((got - unturned).abs().max().ToDouble() > 0.1 * expected.abs().max().ToDouble());
     }
 }

@@ -210,6 +210,18 @@ public class TrainConfigTests
     }
 
     [Fact]
+    public void EncoderUndoPsiIsReadWrittenAndOffForRunsFromBeforeIt()
+    {
+        Assert.True(TrainConfigReader.Read(WriteSet(ReferenceStyle + "\nencoder_undo_psi: True\n")).EncoderUndoPsi);
+        Assert.False(new TrainOptions().EncoderUndoPsi);
+        string w = Path.Combine(TestData.TempDir("undo-psi"), "config.yaml");
+        TrainConfigWriter.Write(w, new TrainOptions { EncoderUndoPsi = true });
+        Assert.True(TrainConfigReader.ReadRecorded(w).EncoderUndoPsi);
+        File.WriteAllLines(w, File.ReadAllLines(w).Where(l => !l.StartsWith("encoder_undo_psi:")));
+        Assert.False(TrainConfigReader.ReadRecorded(w).EncoderUndoPsi);
+    }
+
+    [Fact]
     public void TabIndentationIsReportedWithItsLine()
     {
         string p = WriteSet("name: x\ncs_star_file:\n\tfile: a.star\n");
