@@ -70,7 +70,8 @@ public sealed class BatchObjective
     /// <summary>
     /// What the encoder sees: the particle moved by +shift (it sits at −shift) so it is centred, phase-flipped
     /// by the sign of its CTF when asked (so its contrast no longer depends on defocus), turned back by its in-plane
-    /// angle ψ when asked (<see cref="TrainOptions.EncoderUndoPsi"/>), then masked.
+    /// angle ψ when asked (<see cref="TrainOptions.EncoderUndoPsi"/>), then masked; with
+    /// <see cref="TrainOptions.EncoderSubtractBase"/> all of this is done to the image less its fit by the base structure.
     /// </summary>
     public Tensor EncoderInput(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf)
     {
@@ -88,6 +89,8 @@ public sealed class BatchObjective
         using var noGrad = no_grad();
         var grid = setup.Grid;
         Tensor f = fft.rfft2(images);
+        // The encoder's spectrum: the image's own, or (encoder_subtract_base) that of what the base structure does not explain.
+        Tensor fEnc = setup.Options.EncoderSubtractBase ? fft.rfft2(images - BaseFit(images, rotations, shifts, ctfHalf)) : f;
         var tables = FrequencyTables.For(grid, images.device, images.dtype);
         var (re, im) = tables.PhaseRamp(shifts.neg());
         if (ctfHalf is not null && setup.Options.PhaseFlipEncoderInput)
@@ -97,7 +100,7 @@ public sealed class BatchObjective
             im.mul_(sign);
         }
         long[] side = [grid.N, grid.N];
-        Tensor centred = fft.irfft2(f * tables.Fold(complex(re, im)), s: side);
+        Tensor centred = fft.irfft2(fEnc * tables.Fold(complex(re, im)), s: side);
         if (setup.EncoderSide != grid.N) centred = Fourier.FourierCrop(centred, setup.EncoderSide);
         if (setup.Options.EncoderUndoPsi) centred = InPlaneRotation.TurnBack(centred, InPlaneRotation.Psi(rotations));
         Tensor enc = setup.InputMask is null ? centred : centred * setup.InputMask;
@@ -128,19 +131,30 @@ public sealed class BatchObjective
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        long b = images.shape[0];
-        Tensor? ctfHalf = CtfHalf(ctf, images);
-        Tensor coords = setup.BaseCoords.unsqueeze(0).expand(b, -1, -1);
-        Tensor pred = Predict(coords, rotations, ctfHalf, shifts);
-        Tensor p = pred - pred.mean([1, 2], keepdim: true), y = images - images.mean([1, 2], keepdim: true);
-        Tensor gain = (p * y).sum([1, 2], keepdim: true) / (p * p).sum([1, 2], keepdim: true).clamp_min(1e-30);
-        Tensor fit = p * gain;
+        Tensor fit = BaseFit(images, rotations, shifts, CtfHalf(ctf, images));
+        Tensor y = images - images.mean([1, 2], keepdim: true);
+        fit = fit - fit.mean([1, 2], keepdim: true);
         Tensor residual = (y - fit).square().mean([1, 2]);
         double count = disc.sum().ToDouble();
         Tensor inDisc = fit * disc;
         Tensor m = inDisc.sum([1, 2]) / count;
         Tensor signal = inDisc.square().sum([1, 2]) / count - m * m;
         return (signal.MoveToOuterDisposeScope(), residual.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The base structure seen with each image's pose, CTF and shift, fitted to the image by least squares with a
+    /// gain and an offset per image (B,N,N): what the image holds of the unmoved structure. No gradient.
+    /// </summary>
+    private Tensor BaseFit(Tensor images, Tensor rotations, Tensor shifts, Tensor? ctfHalf)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor coords = setup.BaseCoords.unsqueeze(0).expand(images.shape[0], -1, -1);
+        Tensor pred = Predict(coords, rotations, ctfHalf, shifts);
+        Tensor p = pred - pred.mean([1, 2], keepdim: true), ym = images.mean([1, 2], keepdim: true);
+        Tensor gain = (p * (images - ym)).sum([1, 2], keepdim: true) / (p * p).sum([1, 2], keepdim: true).clamp_min(1e-30);
+        return (p * gain + ym).MoveToOuterDisposeScope();
     }
 
     // The batch's CTF on the half-spectrum tables, once per step for both the encoder's phase flip and the prediction.

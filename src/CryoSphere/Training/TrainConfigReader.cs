@@ -63,6 +63,7 @@ public static class TrainConfigReader
                 case "encoder_npix": o = o with { EncoderNpix = Int(path, ctx, node) }; break;
                 case "phase_flip_encoder_input": o = o with { PhaseFlipEncoderInput = Bool(path, ctx, node) ?? true }; break;
                 case "encoder_undo_psi": o = o with { EncoderUndoPsi = Bool(path, ctx, node) ?? false }; break;
+                case "encoder_subtract_base": o = o with { EncoderSubtractBase = Bool(path, ctx, node) ?? false }; break;
                 case "latent_dimension": o = o with { LatentDimension = Int(path, ctx, node) ?? o.LatentDimension }; break;
                 case "tau_segmentation": o = o with { TauSegmentation = Dbl(path, ctx, node) ?? o.TauSegmentation }; break;
                 case "device": o = o with { Device = Str(path, ctx, node) ?? o.Device }; break;
@@ -155,6 +156,7 @@ public static class TrainConfigReader
         ("held_out_fraction", o => o with { HeldOutFraction = 0 }),
         ("plateau_from", o => o with { PlateauFrom = TrainOptions.PlateauFromStart }),
         ("encoder_undo_psi", o => o with { EncoderUndoPsi = false }),
+        ("encoder_subtract_base", o => o with { EncoderSubtractBase = false }),
     ];
 
     /// <summary>Reads a training run's own config.yaml (<see cref="Read"/>), giving keys added after it was written their value before.</summary>

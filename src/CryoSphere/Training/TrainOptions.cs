@@ -52,6 +52,13 @@ public sealed record TrainOptions
     /// under study, docs/training-defaults.md §15).
     /// </summary>
     public bool EncoderUndoPsi { get; init; }
+    /// <summary>
+    /// `encoder_subtract_base`: the encoder sees each particle less the base structure rendered with its pose, CTF and
+    /// shift (gain and offset fitted per image): what the unmoved structure does not explain, so the pose-dependent
+    /// image of a large static part does not hide a small moving one; off by default (an option under study,
+    /// docs/training-defaults.md §16).
+    /// </summary>
+    public bool EncoderSubtractBase { get; init; }
     /// <summary>Mask applied to encoder input, fraction of half the side; null = none.</summary>
     public double? InputMaskRadius { get; init; } = 1.0;
 

@@ -56,4 +56,45 @@ public class EncoderInputTests(TinyDataset data) : IClassFixture<TinyDataset>
         Tensor unturned = centred * setup.InputMask!;
         Assert.True((got - unturned).abs().max().ToDouble() > 0.1 * expected.abs().max().ToDouble());
     }
+    [Fact]
+    public void WithSubtractBaseTheEncoderSeesTheImageLessItsLeastSquaresFitByTheBaseStructure()
+    {
+        using var scope = NewDisposeScope();
+        using var setup = TrainingSetup.Create(data.Options(TestData.TempDir("enc-input-base"), 1) with { EncoderSubtractBase = true }, needImages: false);
+        setup.UseEncoderSide(setup.Grid.N);
+        var grid = setup.Grid;
+        var objective = new BatchObjective(setup, null, new PixelStatistics(0, 1, 0));
+        var r = Rotations.Multiply(Rotations.Rz(0.4), Rotations.Multiply(Rotations.Ry(1.1), Rotations.Rz(-0.3)))
+            .Concat(Rotations.Multiply(Rotations.Rz(-1.7), Rotations.Multiply(Rotations.Ry(2.3), Rotations.Rz(0.9)))).ToArray();
+        Tensor rotations = tensor(r, [2, 3, 3]).to_type(ScalarType.Float32);
+        Tensor shifts = tensor(new float[] { 1.1f, -0.6f, -2.0f, 1.4f }).reshape(2, 2);
+        using var ctf = CtfBatch.From(new[] { new CtfParameters(12000, 11000, 10, 300, 2.7, 0.1), new CtfParameters(18000, 18500, -50, 300, 2.7, 0.1) }, CPU, ScalarType.Float32);
+        // The base structure as the method sees it in these poses (the dashboard's prediction path).
+        Tensor baseCoords = setup.BaseCoords.unsqueeze(0).expand(2, -1, -1);
+        var (_, basePred) = objective.TargetAndPrediction(zeros(2, grid.N, grid.N), rotations, shifts, ctf, baseCoords);
+        Tensor clean = basePred * tensor(new float[] { 2.5f, -0.8f }).reshape(2, 1, 1) + tensor(new float[] { 0.7f, -0.3f }).reshape(2, 1, 1);
+        Tensor Recipe(Tensor x) => Fourier.Ifft2CenteredReal(Fourier.PhaseShift(Fourier.Fft2Centered(x) * Ctf.Compute(ctf, grid).sign(), shifts.neg(), grid)) * setup.InputMask!;
+
+        // Exactly the base structure with a gain and an offset: nothing is left for the encoder.
+        Tensor none = objective.EncoderInput(clean, rotations, shifts, ctf);
+        Assert.True(none.abs().max().ToDouble() < 1e-4 * Recipe(clean).abs().max().ToDouble(), $"left {none.abs().max().ToDouble()}");
+
+        // With noise: the recipe applied to the image less its least-squares fit (gain and offset by the normal equations, in double).
+        manual_seed(6);
+        Tensor images = clean + randn(2, grid.N, grid.N);
+        Tensor got = objective.EncoderInput(images, rotations, shifts, ctf);
+        var residual = new List<Tensor>();
+        for (int i = 0; i < 2; i++)
+        {
+            Tensor x = basePred[i].to_type(ScalarType.Float64).flatten(), y = images[i].to_type(ScalarType.Float64).flatten();
+            Tensor design = stack([x, ones_like(x)], 1);
+            Tensor coef = linalg.lstsq(design, y.unsqueeze(1)).Solution;
+            residual.Add((y - design.matmul(coef).squeeze(1)).reshape(grid.N, grid.N).to_type(ScalarType.Float32));
+        }
+        Tensor expected = Recipe(stack(residual));
+        Assert.True((got - expected).abs().max().ToDouble() < 1e-3 * expected.abs().max().ToDouble(),
+            $"max diff {(got - expected).abs().max().ToDouble()}");
+        // Not the input without the subtraction.
+        Assert.True((got - Recipe(images)).abs().max().ToDouble() > 0.1 * expected.abs().max().ToDouble());
+    }
 }

@@ -209,16 +209,21 @@ public class TrainConfigTests
         Assert.Contains(p, e.Message);
     }
 
-    [Fact]
-    public void EncoderUndoPsiIsReadWrittenAndOffForRunsFromBeforeIt()
+    // Encoder options under study: read, written, and off for a run folder written before the key existed.
+    [Theory]
+    [InlineData("encoder_undo_psi")]
+    [InlineData("encoder_subtract_base")]
+    public void EncoderOptionsAreReadWrittenAndOffForRunsFromBeforeThem(string key)
     {
-        Assert.True(TrainConfigReader.Read(WriteSet(ReferenceStyle + "\nencoder_undo_psi: True\n")).EncoderUndoPsi);
-        Assert.False(new TrainOptions().EncoderUndoPsi);
-        string w = Path.Combine(TestData.TempDir("undo-psi"), "config.yaml");
-        TrainConfigWriter.Write(w, new TrainOptions { EncoderUndoPsi = true });
-        Assert.True(TrainConfigReader.ReadRecorded(w).EncoderUndoPsi);
-        File.WriteAllLines(w, File.ReadAllLines(w).Where(l => !l.StartsWith("encoder_undo_psi:")));
-        Assert.False(TrainConfigReader.ReadRecorded(w).EncoderUndoPsi);
+        Func<TrainOptions, bool> get = key == "encoder_undo_psi" ? o => o.EncoderUndoPsi : o => o.EncoderSubtractBase;
+        var on = key == "encoder_undo_psi" ? new TrainOptions { EncoderUndoPsi = true } : new TrainOptions { EncoderSubtractBase = true };
+        Assert.True(get(TrainConfigReader.Read(WriteSet(ReferenceStyle + $"\n{key}: True\n"))));
+        Assert.False(get(new TrainOptions()));
+        string w = Path.Combine(TestData.TempDir(key), "config.yaml");
+        TrainConfigWriter.Write(w, on);
+        Assert.True(get(TrainConfigReader.ReadRecorded(w)));
+        File.WriteAllLines(w, File.ReadAllLines(w).Where(l => !l.StartsWith(key + ":")));
+        Assert.False(get(TrainConfigReader.ReadRecorded(w)));
     }
 
     [Fact]
