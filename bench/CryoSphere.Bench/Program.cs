@@ -13,6 +13,7 @@ internal static class Program
         new OracleBench(),
         new PanelBench(),
         new ScoreBench(),
+        new ProbeBench(),
         new SimulateBench(),
         new TrainBench(),
         new DeformationBench(),

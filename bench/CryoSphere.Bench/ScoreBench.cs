@@ -1,4 +1,5 @@
 using CryoSphere.Analysis;
+using CryoSphere.IO;
 using CryoSphere.Simulation;
 using TorchSharp;
 
@@ -27,6 +28,13 @@ internal sealed class ScoreBench : IBenchmark
         string ceilingFile = Path.Combine(sim, "ceiling.txt");
         string ceiling = File.Exists(ceilingFile) ? File.ReadAllText(ceilingFile).Trim() : "not cached";
         Console.WriteLine($"epoch {tr.Meta.Epoch}: |r| PC1 {Math.Abs(m.PearsonPc1):F3}, best PC {m.BestAbsPearson:F3}, segmentation {m.SegmentationAccuracy:F3} ({m.SegmentsFound} segments found), ceiling {ceiling}");
+        // Whether the motion is in z but off PC1: R of a linear fit of each truth coordinate on all of z, and how the
+        // latent's variance is shared over its PCs.
+        var truth = TruthTable.Read(Path.Combine(sim, "truth.csv"));
+        var per = CoordinateRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, truth, null);
+        Console.WriteLine("linear fit on all of z: " + string.Join(", ", per.Select(c => $"{c.Name} R {c.LinearFitR:F3}")));
+        var shares = Pca.Fit(z, tr.ParticleCount, tr.LatentDim).ExplainedVarianceRatio;
+        Console.WriteLine("PC variance shares: " + string.Join(" / ", shares.Select(v => (100 * v).ToString("F1", System.Globalization.CultureInfo.InvariantCulture))) + " %");
         return 0;
     }
 }

@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace CryoSphere.Model;
 
 /// <summary>
-/// Amortised encoder (method.md §5): an MLP on the flattened image, N² → hidden → 2L, returning the
-/// latent mean μ and standard deviation σ = ELU(v) + 1 (always positive, smooth).
+/// Amortised encoder (method.md §5): an MLP on the flattened input (the image, N² values, or the per-residue forces of
+/// `encoder_input: forces`, 3R) → hidden → 2L, returning the latent mean μ and standard deviation σ = ELU(v) + 1 (always
+/// positive, smooth).
 /// </summary>
 public sealed class Encoder : nn.Module<Tensor, (Tensor Mu, Tensor Sigma)>
 {
@@ -14,19 +15,19 @@ public sealed class Encoder : nn.Module<Tensor, (Tensor Mu, Tensor Sigma)>
 
     private readonly Mlp mlp;
 
-    /// <summary>Image side N (pixels).</summary>
-    public int ImageSide { get; }
+    /// <summary>Values per input (N² pixels of an image, or 3R forces).</summary>
+    public int InputSize { get; }
 
     /// <summary>Latent size L.</summary>
     public int LatentDim { get; }
 
-    public Encoder(int imageSide, int latentDim, IReadOnlyList<int>? hidden = null) : base("Encoder")
+    public Encoder(int inputSize, int latentDim, IReadOnlyList<int>? hidden = null) : base("Encoder")
     {
-        if (imageSide <= 0) throw new InputException($"encoder: image side must be positive, got {imageSide}");
+        if (inputSize <= 0) throw new InputException($"encoder: input size must be positive, got {inputSize}");
         if (latentDim <= 0) throw new InputException($"latent_dimension must be positive, got {latentDim}");
-        ImageSide = imageSide;
+        InputSize = inputSize;
         LatentDim = latentDim;
-        var sizes = new List<int> { imageSide * imageSide };
+        var sizes = new List<int> { inputSize };
         sizes.AddRange(hidden ?? DefaultHidden);
         sizes.Add(2 * latentDim);
         mlp = new Mlp("mlp", sizes);
@@ -36,7 +37,7 @@ public sealed class Encoder : nn.Module<Tensor, (Tensor Mu, Tensor Sigma)>
     /// <summary>The underlying MLP (for the L2 penalty on its weight matrices).</summary>
     public Mlp Network => mlp;
 
-    /// <summary>Images (B, N, N) → μ (B, L), σ (B, L).</summary>
+    /// <summary>Inputs (B, …) of <see cref="InputSize"/> values each → μ (B, L), σ (B, L).</summary>
     public override (Tensor Mu, Tensor Sigma) forward(Tensor images)
     {
         Tensor flat = images.reshape(images.shape[0], -1);

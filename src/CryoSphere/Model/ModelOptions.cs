@@ -12,6 +12,9 @@ public sealed record ModelOptions(int ImageSide, int ResidueCount, IReadOnlyList
     /// <summary>L, `latent_dimension`.</summary>
     public int LatentDim { get; init; } = 8;
 
+    /// <summary>Values per encoder input; null: the image, <see cref="ImageSide"/>².</summary>
+    public int? EncoderInputSize { get; init; }
+
     /// <summary>`encoder.hidden_dimensions`.</summary>
     public IReadOnlyList<int> EncoderHidden { get; init; } = Encoder.DefaultHidden;
 

@@ -89,6 +89,9 @@ public sealed class BatchObjective
         using var noGrad = no_grad();
         var grid = setup.Grid;
         Tensor f = fft.rfft2(images);
+        long[] side = [grid.N, grid.N];
+        Tensor tgt = !target && !Forces || lowPassHalf is null ? images : fft.irfft2(f * lowPassHalf, s: side);
+        if (Forces) return (BaseForces(tgt, rotations, shifts, ctfHalf), tgt);
         // The encoder's spectrum: the image's own, or (encoder_subtract_base) that of what the base structure does not explain.
         Tensor fEnc = setup.Options.EncoderSubtractBase ? fft.rfft2(images - BaseFit(images, rotations, shifts, ctfHalf)) : f;
         var tables = FrequencyTables.For(grid, images.device, images.dtype);
@@ -99,12 +102,10 @@ public sealed class BatchObjective
             re.mul_(sign);
             im.mul_(sign);
         }
-        long[] side = [grid.N, grid.N];
         Tensor centred = fft.irfft2(fEnc * tables.Fold(complex(re, im)), s: side);
         if (setup.EncoderSide != grid.N) centred = Fourier.FourierCrop(centred, setup.EncoderSide);
         if (setup.Options.EncoderUndoPsi) centred = InPlaneRotation.TurnBack(centred, InPlaneRotation.Psi(rotations));
         Tensor enc = setup.InputMask is null ? centred : centred * setup.InputMask;
-        Tensor tgt = !target || lowPassHalf is null ? images : fft.irfft2(f * lowPassHalf, s: side);
         return (enc, tgt);
     }
 
@@ -140,6 +141,24 @@ public sealed class BatchObjective
         Tensor m = inDisc.sum([1, 2]) / count;
         Tensor signal = inDisc.square().sum([1, 2]) / count - m * m;
         return (signal.MoveToOuterDisposeScope(), residual.MoveToOuterDisposeScope());
+    }
+
+    private bool Forces => setup.Options.EncoderInput == TrainOptions.EncoderInputForces;
+
+    /// <summary>
+    /// `encoder_input: forces`: per particle, the gradient of its correlation with the base structure's prediction with
+    /// respect to each Cα (B, 3R; molecule frame), scaled to unit RMS per particle. The loss's own measure (target,
+    /// mask, image formation), taken at the base structure: where the data pull each atom, whatever the pose.
+    /// </summary>
+    private Tensor BaseForces(Tensor target, Tensor rotations, Tensor shifts, Tensor? ctfHalf)
+    {
+        using var scope = NewDisposeScope();
+        using var grad = enable_grad();   // the caller holds no_grad: the images are data, but this input is a gradient
+        long b = target.shape[0];
+        Tensor coords = setup.BaseCoords.detach().unsqueeze(0).expand(b, -1, -1).clone().requires_grad_(true);
+        var (_, perImage) = Losses.Correlation(Predict(coords, rotations, ctfHalf, shifts), target, setup.LossMask);
+        Tensor g = autograd.grad([perImage.sum()], [coords])[0].detach().reshape(b, -1);
+        return (g / g.square().mean([1], keepdim: true).sqrt().clamp_min(1e-30)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

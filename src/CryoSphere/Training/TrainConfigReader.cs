@@ -64,6 +64,9 @@ public static class TrainConfigReader
                 case "phase_flip_encoder_input": o = o with { PhaseFlipEncoderInput = Bool(path, ctx, node) ?? true }; break;
                 case "encoder_undo_psi": o = o with { EncoderUndoPsi = Bool(path, ctx, node) ?? false }; break;
                 case "encoder_subtract_base": o = o with { EncoderSubtractBase = Bool(path, ctx, node) ?? false }; break;
+                case "encoder_input":
+                    o = o with { EncoderInput = OneOf(path, ctx, node, o.EncoderInput, TrainOptions.EncoderInputImage, TrainOptions.EncoderInputForces) };
+                    break;
                 case "latent_dimension": o = o with { LatentDimension = Int(path, ctx, node) ?? o.LatentDimension }; break;
                 case "tau_segmentation": o = o with { TauSegmentation = Dbl(path, ctx, node) ?? o.TauSegmentation }; break;
                 case "device": o = o with { Device = Str(path, ctx, node) ?? o.Device }; break;
@@ -157,6 +160,7 @@ public static class TrainConfigReader
         ("plateau_from", o => o with { PlateauFrom = TrainOptions.PlateauFromStart }),
         ("encoder_undo_psi", o => o with { EncoderUndoPsi = false }),
         ("encoder_subtract_base", o => o with { EncoderSubtractBase = false }),
+        ("encoder_input", o => o with { EncoderInput = TrainOptions.EncoderInputImage }),
     ];
 
     /// <summary>Reads a training run's own config.yaml (<see cref="Read"/>), giving keys added after it was written their value before.</summary>

@@ -59,6 +59,15 @@ public sealed record TrainOptions
     /// docs/training-defaults.md §16).
     /// </summary>
     public bool EncoderSubtractBase { get; init; }
+    /// <summary>
+    /// `encoder_input`: what the encoder reads. <see cref="EncoderInputImage"/> (the default): the particle image, centred,
+    /// phase-flipped and masked. <see cref="EncoderInputForces"/>: per residue, the gradient of the particle's correlation
+    /// with the base structure's prediction (its pose, CTF and shift) with respect to that Cα — the pull its data exert on
+    /// each atom, 3R values in the molecule's frame, so one conformation gives alike inputs at every pose; scaled to unit
+    /// RMS per particle (docs/training-defaults.md §17).
+    /// </summary>
+    public string EncoderInput { get; init; } = EncoderInputImage;
+    public const string EncoderInputImage = "image", EncoderInputForces = "forces";
     /// <summary>Mask applied to encoder input, fraction of half the side; null = none.</summary>
     public double? InputMaskRadius { get; init; } = 1.0;
 

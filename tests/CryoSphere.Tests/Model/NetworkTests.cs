@@ -26,7 +26,7 @@ public class NetworkTests
     public void EncoderSigmaIsEluPlusOne()
     {
         using var scope = torch.NewDisposeScope();
-        var enc = new Encoder(4, 2, new[] { 3 });
+        var enc = new Encoder(16, 2, new[] { 3 });   // 4 × 4 images
         var last = enc.Network.Layers[^1];
         using (torch.no_grad())
         {

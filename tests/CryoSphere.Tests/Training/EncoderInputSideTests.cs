@@ -27,4 +27,19 @@ public class EncoderInputSideTests(TinyDataset data) : IClassFixture<TinyDataset
         var resumed = Trainer.Resume(dir2, o => o with { Epochs = 2 });
         Assert.Equal(2, resumed.EpochsDone);
     }
+    [Fact]
+    public void ARunOnForcesSizesTheEncoderToThreeValuesPerResidueResumesAndGivesLatents()
+    {
+        string dir = Path.Combine(TestData.TempDir("enc-forces"), "r");
+        Trainer.Run(data.Options(dir, 1) with { EncoderInput = TrainOptions.EncoderInputForces });
+        Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.ReadRecorded(Path.Combine(dir, "config.yaml")).EncoderInput);
+        Assert.Equal(2, Trainer.Resume(dir, o => o with { Epochs = 2 }).EpochsDone);
+        using var tr = CryoSphere.Analysis.TrainedRun.Open(dir);
+        Assert.Equal(3 * tr.Setup.Structure.Count, tr.Vae.Encoder!.InputSize);
+        // The latents of every particle, from the forces computed under the analysis' no-gradient mode: finite, and not all alike.
+        float[] z = tr.LatentMeans();
+        Assert.Equal(tr.ParticleCount * tr.LatentDim, z.Length);
+        Assert.All(z, v => Assert.True(float.IsFinite(v)));
+        Assert.True(z.Max() - z.Min() > 1e-4);
+    }
 }

@@ -1,5 +1,6 @@
 using CryoSphere.Geometry;
 using CryoSphere.Imaging;
+using CryoSphere.Model;
 using CryoSphere.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -96,5 +97,58 @@ public class EncoderInputTests(TinyDataset data) : IClassFixture<TinyDataset>
             $"max diff {(got - expected).abs().max().ToDouble()}");
         // Not the input without the subtraction.
         Assert.True((got - Recipe(images)).abs().max().ToDouble() > 0.1 * expected.abs().max().ToDouble());
+    }
+    [Fact]
+    public void ForcesAreTheCorrelationsGradientInTheMoleculesFrameByFiniteDifferencesScaledPerParticle()
+    {
+        using var scope = NewDisposeScope();
+        using var setup = TrainingSetup.Create(data.Options(TestData.TempDir("enc-input-forces"), 1) with { EncoderInput = TrainOptions.EncoderInputForces }, needImages: false);
+        var grid = setup.Grid;
+        var objective = new BatchObjective(setup, null, new PixelStatistics(0, 1, 0));
+        var r = Rotations.Multiply(Rotations.Rz(0.8), Rotations.Multiply(Rotations.Ry(0.7), Rotations.Rz(-1.2)))
+            .Concat(Rotations.Multiply(Rotations.Rz(-0.5), Rotations.Multiply(Rotations.Ry(2.6), Rotations.Rz(2.0)))).ToArray();
+        Tensor rotations = tensor(r, [2, 3, 3]).to_type(ScalarType.Float32);
+        Tensor shifts = tensor(new float[] { 0.9f, -1.3f, 1.6f, 0.4f }).reshape(2, 2);
+        using var ctf = CtfBatch.From(new[] { new CtfParameters(12000, 11000, 10, 300, 2.7, 0.1), new CtfParameters(18000, 18500, -50, 300, 2.7, 0.1) }, CPU, ScalarType.Float32);
+        Tensor baseCoords = setup.BaseCoords.unsqueeze(0).expand(2, -1, -1);
+        // Images: the base structure in another conformation (the LID pushed 3 Å along x) plus noise, so the pull is systematic.
+        Tensor moved = baseCoords.clone();
+        moved.narrow(1, 121, 38).select(2, 0).add_(3.0);
+        var (_, clean) = objective.TargetAndPrediction(zeros(2, grid.N, grid.N), rotations, shifts, ctf, moved);
+        manual_seed(8);
+        Tensor images = clean + 0.1 * clean.std() * randn(2, grid.N, grid.N);
+
+        Tensor got = objective.EncoderInput(images, rotations, shifts, ctf);
+        int values = 3 * (int)setup.BaseCoords.shape[0];
+        Assert.Equal(new long[] { 2, values }, got.shape);
+
+        // Central differences of each particle's correlation in every 7th base coordinate (x, y and z of residues all
+        // along the chain; molecule frame, before the pose), against the input up to the particle's one scale.
+        const double h = 0.05;
+        int[] picked = Enumerable.Range(0, values).Where(k => k % 7 == 3).ToArray();
+        var fd = new double[2][];
+        for (int i = 0; i < 2; i++) fd[i] = new double[picked.Length];
+        for (int j = 0; j < picked.Length; j++)
+        {
+            double[] Corr(double step)
+            {
+                Tensor c = baseCoords.clone();
+                c.view(2, -1).select(1, picked[j]).add_(step);
+                var (target, pred) = objective.TargetAndPrediction(images, rotations, shifts, ctf, c);
+                return Losses.Correlation(pred, target, setup.LossMask).PerImage.to_type(ScalarType.Float64).data<double>().ToArray();
+            }
+            double[] plus = Corr(h), minus = Corr(-h);
+            for (int i = 0; i < 2; i++) fd[i][j] = (plus[i] - minus[i]) / (2 * h);
+        }
+        for (int i = 0; i < 2; i++)
+        {
+            double[] all = got[i].to_type(ScalarType.Float64).data<double>().ToArray();
+            Assert.Equal(1.0, Math.Sqrt(all.Sum(v => v * v) / values), 4);   // unit RMS per particle
+            double[] g = picked.Select(k => all[k]).ToArray(), d = fd[i];
+            double scale = g.Zip(d, (a, b) => a * b).Sum() / d.Sum(v => v * v);
+            Assert.True(scale > 0, $"particle {i}: the input points against the gradient");
+            double rel = Math.Sqrt(g.Zip(d, (a, b) => (a - scale * b) * (a - scale * b)).Sum() / g.Sum(v => v * v));
+            Assert.True(rel < 0.03, $"particle {i}: relative difference from the finite differences {rel:F4}");
+        }
     }
 }

@@ -209,6 +209,21 @@ public class TrainConfigTests
         Assert.Contains(p, e.Message);
     }
 
+    [Fact]
+    public void EncoderInputIsOneOfItsValuesAndImageForRunsFromBeforeIt()
+    {
+        Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.Read(WriteSet(ReferenceStyle + "\nencoder_input: forces\n")).EncoderInput);
+        string w = Path.Combine(TestData.TempDir("encoder-input"), "config.yaml");
+        TrainConfigWriter.Write(w, new TrainOptions { EncoderInput = TrainOptions.EncoderInputForces });
+        Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.ReadRecorded(w).EncoderInput);
+        File.WriteAllLines(w, File.ReadAllLines(w).Where(l => !l.StartsWith("encoder_input:")));
+        Assert.Equal(TrainOptions.EncoderInputImage, TrainConfigReader.ReadRecorded(w).EncoderInput);
+        string p = WriteSet(ReferenceStyle + "\nencoder_input: pixels\n");
+        var e = Assert.Throws<InputException>(() => TrainConfigReader.Read(p));
+        Assert.Contains("encoder_input", e.Message);
+        Assert.Contains("'pixels'", e.Message);
+    }
+
     // Encoder options under study: read, written, and off for a run folder written before the key existed.
     [Theory]
     [InlineData("encoder_undo_psi")]

@@ -1,0 +1,128 @@
+using CryoSphere.Analysis;
+using CryoSphere.Data;
+using CryoSphere.IO;
+using CryoSphere.Imaging;
+using CryoSphere.Model;
+using CryoSphere.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CryoSphere.Bench;
+
+/// <summary>
+/// How much of a simulated motion the encoder's architecture can read from its inputs when told the answer: a fresh
+/// encoder of the run's shape (same input side, preprocessing and hidden layers) trained by least squares on the true
+/// coordinate of a training split, scored by Pearson r on particles it never saw. Beside the per-image ceiling (what
+/// the images hold) and the run's |r| (what the VAE found), it says whether a poor result is the encoder's reach or
+/// the unsupervised signal that trains it.
+/// </summary>
+internal sealed class ProbeBench : IBenchmark
+{
+    public string Name => "probe";
+    public string Usage => "--run DIR --sim DIR [--epochs 30 --lr 3e-4 --batch 64 --held-out 0.1 --seed 1 --threads 1 --coordinate 0 --side S --hidden a,b,c --undo-psi true --features image|forces --scale set|image]: supervised encoder, held-out r per epoch";
+
+    public int Run(BenchArgs a)
+    {
+        string runDir = a.String("run") ?? throw new ArgumentException("--run DIR is required (its config gives the encoder's input and shape)");
+        string sim = a.String("sim") ?? throw new ArgumentException("--sim DIR is required");
+        torch.set_num_threads(a.Int("threads", 1));
+        int epochs = a.Int("epochs", 30), batch = a.Int("batch", 64), seed = a.Int("seed", 1);
+        double lr = a.Double("lr", 3e-4), heldOut = a.Double("held-out", 0.1);
+        var truth = TruthTable.Read(Path.Combine(sim, "truth.csv"));
+        using var tr = TrainedRun.Open(runDir);
+        // --coordinate -1: the cosine of each particle's tilt (R₂₂ of its pose), a target any encoder should read: the check that the probe can generalise.
+        double[] y = a.Int("coordinate", 0) >= 0 ? truth.Columns[a.Int("coordinate", 0)]
+            : Enumerable.Range(0, tr.ParticleCount).Select(i => (double)tr.Setup.Particles.Table.Rotations![9 * i + 8]).ToArray();
+        using var guard = NativeCallGuard.Enter();
+        bool forces = a.String("features") == "forces";
+        Tensor inputs = forces ? Forces(tr, a.String("scale") == "image") : EncoderInputs(tr);
+        int n = tr.ParticleCount, side = tr.Setup.EncoderSide;
+        // Variants of the encoder: each particle turned back by its in-plane angle, fewer input pixels (Fourier crop),
+        // other hidden layers.
+        if (!forces && a.String("undo-psi") == "true" && tr.Setup.Particles.Table.Rotations is { } rot)
+            inputs = Imaging.InPlaneRotation.TurnBack(inputs, Imaging.InPlaneRotation.Psi(tensor(rot, [n, 3, 3])));
+        if (!forces && a.String("side") is not null && a.Int("side", side) != side) (inputs, side) = (Imaging.Fourier.FourierCrop(inputs, a.Int("side", side)), a.Int("side", side));
+        int[] hidden = a.String("hidden") is { } h ? h.Split(',').Select(int.Parse).ToArray() : tr.Options.EncoderHidden;
+        double mean = y.Average(), sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Average());
+        Tensor target = tensor(y.Select(v => (float)((v - mean) / sd)).ToArray());
+
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        int nTest = (int)Math.Round(n * heldOut);
+        Tensor test = tensor(order[..nTest].Select(i => (long)i).ToArray()), train = tensor(order[nTest..].Select(i => (long)i).ToArray());
+
+        manual_seed(seed);
+        inputs = inputs.reshape(n, -1);
+        // The encoder's MLP with one output: the coordinate's estimate.
+        using var encoder = new Mlp("probe", [(int)inputs.shape[1], .. hidden, 1]);
+        using var opt = optim.Adam(encoder.parameters(), lr);
+        var gen = new Generator().manual_seed(seed);
+        Console.WriteLine($"{n - nTest} training / {nTest} held-out particles, encoder input {(forces ? $"forces on {inputs.shape[1] / 3} Cα" : $"{side} px")}, hidden {string.Join(",", hidden)}");
+        for (int e = 1; e <= epochs; e++)
+        {
+            encoder.train();
+            Tensor perm = train.index_select(0, randperm(train.shape[0], generator: gen));
+            for (long s = 0; s < perm.shape[0]; s += batch)
+            {
+                using var scope = NewDisposeScope();
+                Tensor idx = perm.narrow(0, s, Math.Min(batch, perm.shape[0] - s));
+                Tensor mu = encoder.call(inputs.index_select(0, idx));
+                Tensor loss = (mu.squeeze(1) - target.index_select(0, idx)).square().mean();
+                opt.zero_grad();
+                loss.backward();
+                opt.step();
+            }
+            Console.WriteLine($"epoch {e}: r train {Score(encoder, inputs, target, train):F3}, r held-out {Score(encoder, inputs, target, test):F3}");
+        }
+        return 0;
+    }
+
+    // The run's encoder input for every particle, computed once (no gradient; the images are data).
+    private static Tensor EncoderInputs(TrainedRun tr)
+    {
+        var setup = tr.Setup;
+        int side = setup.EncoderSide;
+        var all = zeros(tr.ParticleCount, side, side);
+        var objective = new BatchObjective(setup, null, new PixelStatistics(tr.Meta.ImageMean, tr.Meta.ImageStd, 0));
+        using var noGrad = no_grad();
+        foreach (var pb in PreparedBatch.Each(objective, new BatchLoader(setup.Particles, 256, 0, null).Epoch(0, shuffle: false)))
+        {
+            using var _ = pb;
+            Tensor idx = tensor(pb.HostIndices[..pb.Count].Select(i => (long)i).ToArray());
+            all.index_copy_(0, idx, objective.EncoderInput(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf).cpu());
+        }
+        return all;
+    }
+
+    // Per particle, the gradient of its correlation with the base structure's prediction with respect to each Cα
+    // (R·3 values in the molecule's frame, so alike for one conformation at every pose), scaled to unit RMS over the set.
+    private static Tensor Forces(TrainedRun tr, bool perImageScale)
+    {
+        var setup = tr.Setup;
+        int r = (int)setup.BaseCoords.shape[0];
+        var all = zeros(tr.ParticleCount, 3 * r);
+        var objective = new BatchObjective(setup, null, new PixelStatistics(tr.Meta.ImageMean, tr.Meta.ImageStd, 0));
+        foreach (var pb in PreparedBatch.Each(objective, new BatchLoader(setup.Particles, 256, 0, null).Epoch(0, shuffle: false)))
+        {
+            using var _ = pb;
+            Tensor coords = setup.BaseCoords.unsqueeze(0).expand(pb.Count, -1, -1).clone().requires_grad_(true);
+            var (target, pred) = objective.TargetAndPrediction(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf, coords);
+            var (_, perImage) = Losses.Correlation(pred, target, setup.LossMask);
+            Tensor g = autograd.grad([perImage.sum()], [coords])[0];
+            Tensor idx = tensor(pb.HostIndices[..pb.Count].Select(i => (long)i).ToArray());
+            all.index_copy_(0, idx, g.reshape(pb.Count, -1).detach().cpu());
+        }
+        return perImageScale ? all / all.square().mean(new long[] { 1 }, keepdim: true).sqrt() : all / all.square().mean().sqrt();
+    }
+
+    private static double Score(Mlp encoder, Tensor inputs, Tensor target, Tensor idx)
+    {
+        encoder.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor mu = encoder.call(inputs.index_select(0, idx));
+        double[] p = mu.squeeze(1).to_type(ScalarType.Float64).data<double>().ToArray();
+        double[] t = target.index_select(0, idx).to_type(ScalarType.Float64).data<double>().ToArray();
+        return Statistics.Pearson(p, t);
+    }
+}
