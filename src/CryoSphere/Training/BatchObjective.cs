@@ -88,10 +88,12 @@ public sealed class BatchObjective
     {
         using var noGrad = no_grad();
         var grid = setup.Grid;
-        Tensor f = fft.rfft2(images);
         long[] side = [grid.N, grid.N];
-        Tensor tgt = !target && !Forces || lowPassHalf is null ? images : fft.irfft2(f * lowPassHalf, s: side);
+        // Forces read the loss's target and need the image spectrum only to low-pass it.
+        Tensor? f = Forces && lowPassHalf is null ? null : fft.rfft2(images);
+        Tensor tgt = !target && !Forces || lowPassHalf is null ? images : fft.irfft2(f! * lowPassHalf, s: side);
         if (Forces) return (BaseForces(tgt, rotations, shifts, ctfHalf), tgt);
+        f ??= fft.rfft2(images);
         // The encoder's spectrum: the image's own, or (encoder_subtract_base) that of what the base structure does not explain.
         Tensor fEnc = setup.Options.EncoderSubtractBase ? fft.rfft2(images - BaseFit(images, rotations, shifts, ctfHalf)) : f;
         var tables = FrequencyTables.For(grid, images.device, images.dtype);
@@ -132,9 +134,8 @@ public sealed class BatchObjective
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor fit = BaseFit(images, rotations, shifts, CtfHalf(ctf, images));
-        Tensor y = images - images.mean([1, 2], keepdim: true);
-        fit = fit - fit.mean([1, 2], keepdim: true);
+        Tensor ym = images.mean([1, 2], keepdim: true);
+        Tensor fit = BaseFit(images, rotations, shifts, CtfHalf(ctf, images)) - ym, y = images - ym;
         Tensor residual = (y - fit).square().mean([1, 2]);
         double count = disc.sum().ToDouble();
         Tensor inDisc = fit * disc;
