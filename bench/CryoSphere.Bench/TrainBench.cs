@@ -23,7 +23,7 @@ internal sealed class TrainBench : IBenchmark
 
     public string Name => "train";
 
-    public string Usage => "--case small|large [--threads 1 --steps 30 --structures DIR --cache /tmp/cryosphere-bench-train --memory STEPS --batch B --segments K --config YAML --data DIR --epochs 3 --split 1 --checkpoint-every 0 --collect-every 0 --guard 1 --gc-hammer 0 --loader-only 0]: training images/s, peak RSS, per-piece time of a step";
+    public string Usage => "--case small|large [--threads 1 --steps 30 --structures DIR --cache /tmp/cryosphere-bench-train --memory STEPS --batch B --segments K --config YAML --data DIR --epochs 3 --split 1 --checkpoint-every 0 --collect-every 0 --guard 1 --gc-hammer 0 --loader-only 0 --encoder-input image|forces --forces-cache-mib M]: training images/s, peak RSS, per-piece time of a step";
 
     private sealed record BenchCase(string Name, int Batch, int Segments, Func<string, string, SimulationOptions> Simulation);
 
@@ -79,6 +79,16 @@ internal sealed class TrainBench : IBenchmark
                 o = o with { Segmentation = tuned.Segmentation };
             }
             if (a.Int("threads", 1) != 1) o = o with { Threads = threads };
+            if (a.String("encoder-input") is { } ei)
+            {
+                o = o with { EncoderInput = ei };
+                tuned = tuned with { EncoderInput = ei };
+            }
+            if (a.String("forces-cache-mib") is not null)
+            {
+                o = o with { ForcesCacheMib = a.Int("forces-cache-mib", 2048) };
+                tuned = tuned with { ForcesCacheMib = o.ForcesCacheMib };
+            }
             if (a.String("config") is { } cfg)
             {
                 var fromYaml = TrainConfigReader.Read(cfg);
@@ -153,12 +163,9 @@ internal sealed class TrainBench : IBenchmark
                     var scope = NewDisposeScope();
                     var (imgs, rot, sh, ctf, idx) = t.Time("prepare batch (host → tensors, crop, CTF)", () => objective.Prepare(hb));
                     using var ctfScope = ctf;
-                    var (encIn, target) = t.Time("input shift + mask + low-pass", () =>
-                    {
-                        Tensor centred = Fourier.ShiftImages(imgs, -sh, grid);
-                        return (setup.InputMask is null ? centred : centred * setup.InputMask,
-                                o.LpBandwidth is { } lp ? LowPass.Apply(imgs, grid, lp) : imgs);
-                    });
+                    // The encoder's input as the trainer makes it (image: shift, phase flip, mask; forces: a render forward and backward).
+                    var (encIn, target) = t.Time($"encoder input ({o.EncoderInput}) + low-pass", () =>
+                        (objective.EncoderInput(imgs, rot, sh, ctf), o.LpBandwidth is { } lp ? LowPass.Apply(imgs, grid, lp) : imgs));
                     var (mu, sigma) = t.Time("encoder forward", () => model.Encode(encIn, idx));
                     Tensor coords = t.Time("decoder + segmentation + deformation", () => Decode(model, setup, mu, sigma, gen));
                     Tensor proj = t.Time("rendering (RotateAndProject)", () => GaussianRenderer.RotateAndProject(coords, rot, setup.Amplitudes, o.SigmaGmm, grid));

@@ -26,6 +26,12 @@ public sealed class BatchObjective
     // The low-pass filter of the target in FFT order, made once.
     private readonly Tensor? lowPassHalf;
 
+    /// <summary>
+    /// With forces for input: the particles' forces computed once (<see cref="Training.ForcesTable"/>, owned by the
+    /// caller); batches whose particles it holds gather them instead of computing them. Null: computed every batch.
+    /// </summary>
+    public ForcesTable? ForcesTable { get; set; }
+
     /// <param name="setup">What is fixed for the run.</param>
     /// <param name="model">The VAE; null for an objective that only prepares batches and fits the base structure (<see cref="BaseModelFit"/>).</param>
     /// <param name="stats">Pixel mean and sd the images are normalised with.</param>
@@ -77,23 +83,41 @@ public sealed class BatchObjective
     {
         using var scope = NewDisposeScope();
         Tensor? ctfHalf = CtfHalf(ctf, images);
-        return Inputs(images, rotations, shifts, ctfHalf, target: false).Encoder.MoveToOuterDisposeScope();
+        return Inputs(images, rotations, shifts, ctfHalf, target: false, indices: null).Encoder.MoveToOuterDisposeScope();
     }
+
+    /// <summary>The forces input (<see cref="BaseForces"/>) of a prepared batch, computed, whatever the encoder's input setting.</summary>
+    public Tensor ComputeForces(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor? ctfHalf = CtfHalf(ctf, images);
+        return BaseForces(Target(images), rotations, shifts, ctfHalf).MoveToOuterDisposeScope();
+    }
+
+    // The loss's target: the images, low-passed when asked.
+    private Tensor Target(Tensor images) =>
+        lowPassHalf is null ? images : fft.irfft2(fft.rfft2(images) * lowPassHalf, s: [setup.Grid.N, setup.Grid.N]);
 
     /// <summary>
     /// Encoder input (see <see cref="EncoderInput"/>) and loss target (low-passed when asked) from one FFT of the
-    /// images, with filters in FFT order from cached tables; no gradient (the images are data).
+    /// images, with filters in FFT order from cached tables; no gradient (the images are data). With forces, a batch whose
+    /// particles (<paramref name="indices"/>) the <see cref="ForcesTable"/> holds gathers them from it.
     /// </summary>
-    private (Tensor Encoder, Tensor Target) Inputs(Tensor images, Tensor rotations, Tensor shifts, Tensor? ctfHalf, bool target)
+    private (Tensor Encoder, Tensor Target) Inputs(Tensor images, Tensor rotations, Tensor shifts, Tensor? ctfHalf, bool target, Tensor? indices)
     {
         using var noGrad = no_grad();
         var grid = setup.Grid;
         long[] side = [grid.N, grid.N];
-        // Forces read the loss's target and need the image spectrum only to low-pass it.
-        Tensor? f = Forces && lowPassHalf is null ? null : fft.rfft2(images);
-        Tensor tgt = !target && !Forces || lowPassHalf is null ? images : fft.irfft2(f! * lowPassHalf, s: side);
-        if (Forces) return (BaseForces(tgt, rotations, shifts, ctfHalf), tgt);
-        f ??= fft.rfft2(images);
+        if (Forces)
+        {
+            // Forces read the loss's target, so it is made even when only the encoder's input was asked for.
+            Tensor tgt = Target(images);
+            Tensor? kept = indices is null ? null : ForcesTable?.Gather(indices, images.device);
+            return (kept ?? BaseForces(tgt, rotations, shifts, ctfHalf), tgt);
+        }
+        Tensor f = fft.rfft2(images);
+        Tensor tgtImage = !target || lowPassHalf is null ? images : fft.irfft2(f * lowPassHalf, s: side);
         // The encoder's spectrum: the image's own, or (encoder_subtract_base) that of what the base structure does not explain.
         Tensor fEnc = setup.Options.EncoderSubtractBase ? fft.rfft2(images - BaseFit(images, rotations, shifts, ctfHalf)) : f;
         var tables = FrequencyTables.For(grid, images.device, images.dtype);
@@ -108,7 +132,7 @@ public sealed class BatchObjective
         if (setup.EncoderSide != grid.N) centred = Fourier.FourierCrop(centred, setup.EncoderSide);
         if (setup.Options.EncoderUndoPsi) centred = InPlaneRotation.TurnBack(centred, InPlaneRotation.Psi(rotations));
         Tensor enc = setup.InputMask is null ? centred : centred * setup.InputMask;
-        return (enc, tgt);
+        return (enc, tgtImage);
     }
 
     /// <summary>
@@ -120,7 +144,7 @@ public sealed class BatchObjective
     {
         using var guard = NativeCallGuard.Enter(); // called from outside the library (the dashboard)
         Tensor? ctfHalf = CtfHalf(ctf, images);
-        var (_, target) = Inputs(images, rotations, shifts, ctfHalf, target: true);
+        var (_, target) = Inputs(images, rotations, shifts, ctfHalf, target: true, indices: null);
         return (target, Predict(coords, rotations, ctfHalf, shifts));
     }
 
@@ -144,7 +168,7 @@ public sealed class BatchObjective
         return (signal.MoveToOuterDisposeScope(), residual.MoveToOuterDisposeScope());
     }
 
-    private bool Forces => setup.Options.EncoderInput == TrainOptions.EncoderInputForces;
+    private bool Forces => setup.EncoderInput == TrainOptions.EncoderInputForces;
 
     /// <summary>
     /// `encoder_input: forces`: per particle, the gradient of its correlation with the base structure's prediction with
@@ -194,7 +218,7 @@ public sealed class BatchObjective
         var grid = setup.Grid;
         // The CTF once per step, in FFT order: its sign for the encoder, its value for the prediction.
         Tensor? ctfHalf = CtfHalf(ctf, images);
-        var (encIn, target) = Inputs(images, rotations, shifts, ctfHalf, target: true);
+        var (encIn, target) = Inputs(images, rotations, shifts, ctfHalf, target: true, indices);
 
         var outp = model.Forward(encIn, setup.BaseCoords, indices, gen, rows, w.LatentNoise);
         Tensor pred = Predict(outp.Coords, rotations, ctfHalf, shifts);
@@ -243,7 +267,7 @@ public sealed class BatchObjective
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor? ctfHalf = CtfHalf(ctf, images);
-        var (encIn, target) = Inputs(images, rotations, shifts, ctfHalf, target: true);
+        var (encIn, target) = Inputs(images, rotations, shifts, ctfHalf, target: true, indices: null);
         var (mu, _) = model.Encode(encIn, null);
         Tensor coords = model.Decode(mu, setup.BaseCoords, meanSegmentation: true);
         var (_, perImage) = Losses.Correlation(Predict(coords, rotations, ctfHalf, shifts), target, setup.LossMask);

@@ -77,11 +77,15 @@ public static class Trainer
     /// <summary>
     /// The encoder input's side for a new run and run.log's line on why: the configured <c>encoder_npix</c>; the side
     /// of the model named by <c>resume_model</c> (its weights must fit); else chosen from the particles' SNR
-    /// estimated against the base structure (<see cref="EncoderInputSide.FromSnr"/>).
+    /// estimated against the base structure (<see cref="EncoderInputSide.FromSnr"/>). With forces for input the side is not
+    /// used and is left as set up; the note says what the encoder reads.
     /// </summary>
     private static (int Side, string? Note) ChooseEncoderSide(TrainOptions o, TrainingSetup setup, Func<double> estimatedSnr)
     {
         int n = setup.Grid.N;
+        // Forces are 3R values whatever the image side; the side is kept (written to config.yaml) for a later switch to image.
+        if (o.EncoderInput == TrainOptions.EncoderInputForces)
+            return (setup.EncoderSide, $"encoder input: forces, 3 × {setup.Structure.Count} per particle (the pull of its image on each Cα of the base structure; set encoder_input: image for pixels)");
         if (o.EncoderNpix is not null) return (setup.EncoderSide, null);
         if (o.ResumeModel is { } rm)
         {
@@ -94,6 +98,26 @@ public static class Trainer
             ? $"the whole {n} px image (at SNR ≥ {EncoderInputSide.CropBelowSnr:G2} the fine detail still carries signal)"
             : FormattableString.Invariant($"{chosen} px ({setup.Grid.Apix * n / chosen:0.#} Å/px; below SNR {EncoderInputSide.CropBelowSnr:G2} finer detail is mostly noise; set encoder_npix to choose)");
         return (chosen, FormattableString.Invariant($"estimated particle SNR {snr:G3} (images against the base structure; motion counts as noise) → encoder input {why}"));
+    }
+
+    /// <summary>
+    /// With forces for input and <c>forces_cache_mib</c> room for them: the training particles' forces computed once
+    /// (<see cref="ForcesTable"/>) and handed to <paramref name="objective"/>; run.log says which.
+    /// </summary>
+    private static ForcesTable? KeepForces(TrainOptions o, TrainingSetup setup, BatchObjective objective, int[] particles, Action<string> log, CancellationToken ct)
+    {
+        if (o.EncoderInput != TrainOptions.EncoderInputForces) return null;
+        long bytes = ForcesTable.BytesFor(particles.Length, setup.Structure.Count);
+        double mib = bytes / (1024.0 * 1024.0);
+        if (bytes > (long)o.ForcesCacheMib * 1024 * 1024)
+        {
+            log(FormattableString.Invariant($"forces computed every batch: keeping them would take {mib:F0} MiB (forces_cache_mib: {o.ForcesCacheMib})"));
+            return null;
+        }
+        var table = ForcesTable.Build(objective, setup, particles, ct);
+        objective.ForcesTable = table;
+        if (table is not null) log(FormattableString.Invariant($"forces of {table.Count} particles computed once in {table.Seconds:F1} s and kept ({mib:F0} MiB)"));
+        return table;
     }
 
     private static TrainResult RunCore(TrainOptions o, bool resume, IReadOnlyList<string> changes, IProgress<TrainProgress>? progress, CancellationToken ct, Action<string>? warn, ICommunicator comm)
@@ -113,6 +137,7 @@ public static class Trainer
         if (o.NImages is < 1) throw new InputException($"--n-images / N_images must be at least 1 (got {o.NImages})");
         if (o.Threads < 0) throw new InputException($"--threads must be 0 (all cores) or more (got {o.Threads})");
         if (o.LatentDimension < 1) throw new InputException($"latent dimension must be at least 1 (got {o.LatentDimension})");
+        if (o.ForcesCacheMib < 0) throw new InputException($"forces_cache_mib must be 0 (off) or more (got {o.ForcesCacheMib})");
         int seed = o.Seed ?? DataParallel.FromRoot(comm, Random.Shared.Next(1, int.MaxValue));
         o = o with { Seed = seed };
         var folder = new RunFolder(o.OutDir);
@@ -153,6 +178,22 @@ public static class Trainer
             newStats = setup.EstimateImageStatistics(seed);
             var stats = newStats.Value;
             var snr = new Lazy<double>(() => SignalEstimate.ParticleSnr(setup, stats, seed));
+            string? inputNote = null;
+            if (o.EncoderInput is null && o.ResumeModel is { } from)
+            {
+                // A model's weights fit one input only: a run started from it reads what it read.
+                o = o with { EncoderInput = Checkpoint.ReadMeta(from).EncoderInput ?? TrainOptions.EncoderInputImage };
+                inputNote = $"encoder input {o.EncoderInput}, as in {from}";
+            }
+            else if (o.EncoderInput is null)
+            {
+                bool forces = DataParallel.FromRoot(comm, EncoderInputChoice.FromSnr(snr.Value) == TrainOptions.EncoderInputForces);
+                string input = forces ? TrainOptions.EncoderInputForces : TrainOptions.EncoderInputImage;
+                o = o with { EncoderInput = input };
+                inputNote = FormattableString.Invariant(
+                    $"encoder input {input} (estimated particle SNR {snr.Value:G3} {(forces ? "≥" : "<")} {EncoderInputSide.CropBelowSnr:G2}; set encoder_input to choose)");
+            }
+            setup.UseEncoderInput(o.EncoderInput);
             (int side, encoderNote) = ChooseEncoderSide(o, setup, () => snr.Value);
             setup.UseEncoderSide(DataParallel.FromRoot(comm, side));
             if (o.LatentNoiseWarmup is null)
@@ -168,6 +209,7 @@ public static class Trainer
             var written = o with { EncoderNpix = setup.EncoderSide };
             if (lead) WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));
             Log($"new run: {setup.Particles.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
+            if (inputNote is not null) Log(inputNote);
             if (encoderNote is not null) Log(encoderNote);
             if (warmupNote is not null) Log(warmupNote);
         }
@@ -196,7 +238,7 @@ public static class Trainer
         {
             if (o.ResumeModel is { } rm) Checkpoint.Load(rm, model);
             var stats = newStats!.Value;
-            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Ranks = comm.Size, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, EncoderSide = setup.EncoderSide, PixelSize = setup.Grid.Apix };
+            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Ranks = comm.Size, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, EncoderSide = setup.EncoderSide, EncoderInput = setup.EncoderInput, PixelSize = setup.Grid.Apix };
             Log($"image statistics (after downsampling): mean {stats.Mean:G4}, sd {stats.Std:G4}");
         }
         // Rank 0's weights, Adam state and generator on every rank: the replicas start, and so stay, identical.
@@ -205,6 +247,7 @@ public static class Trainer
         var pixelStats = new PixelStatistics(meta.ImageMean, meta.ImageStd, 0);
         var objective = new BatchObjective(setup, model, pixelStats);
         var split = HeldOutSplit.Of(setup.Subset, o.HeldOutFraction, seed, o.Amortized);
+        using var forcesTable = KeepForces(o, setup, objective, split.Train, Log, ct);
         if (!resume && split.HeldOut.Length > 0)
             Log($"held out {split.HeldOut.Length} of {setup.Subset.Length} particles (held_out_fraction {o.HeldOutFraction:G3}): their correlation goes into metrics.csv as {HeldOutColumn} (docs/training-defaults.md §13)");
         var loader = new BatchLoader(setup.Particles, o.BatchSize * comm.Size, seed, split.Train, slice: new RankSlice(comm.Rank, comm.Size));

@@ -14,7 +14,7 @@ public class EncoderInputTests(TinyDataset data) : IClassFixture<TinyDataset>
     public void CentredPhaseFlippedAndMaskedAsTheCentredRecipe()
     {
         using var scope = NewDisposeScope();
-        using var setup = TrainingSetup.Create(data.Options(TestData.TempDir("enc-input"), 1), needImages: false);
+        using var setup = TrainingSetup.Create(data.Options(TestData.TempDir("enc-input"), 1) with { EncoderInput = TrainOptions.EncoderInputImage }, needImages: false);
         setup.UseEncoderSide(setup.Grid.N);
         var grid = setup.Grid;
         Assert.Equal(0, grid.N % 2);   // even: the half spectrum has Nyquist aliases to fold
@@ -35,7 +35,7 @@ public class EncoderInputTests(TinyDataset data) : IClassFixture<TinyDataset>
     public void WithUndoPsiTheCentredFlippedImageIsTurnedBackByPsiBeforeTheMask()
     {
         using var scope = NewDisposeScope();
-        using var setup = TrainingSetup.Create(data.Options(TestData.TempDir("enc-input-psi"), 1) with { EncoderUndoPsi = true }, needImages: false);
+        using var setup = TrainingSetup.Create(data.Options(TestData.TempDir("enc-input-psi"), 1) with { EncoderInput = TrainOptions.EncoderInputImage, EncoderUndoPsi = true }, needImages: false);
         setup.UseEncoderSide(setup.Grid.N);
         var grid = setup.Grid;
         var objective = new BatchObjective(setup, null, new PixelStatistics(0, 1, 0));
@@ -61,7 +61,7 @@ public class EncoderInputTests(TinyDataset data) : IClassFixture<TinyDataset>
     public void WithSubtractBaseTheEncoderSeesTheImageLessItsLeastSquaresFitByTheBaseStructure()
     {
         using var scope = NewDisposeScope();
-        using var setup = TrainingSetup.Create(data.Options(TestData.TempDir("enc-input-base"), 1) with { EncoderSubtractBase = true }, needImages: false);
+        using var setup = TrainingSetup.Create(data.Options(TestData.TempDir("enc-input-base"), 1) with { EncoderInput = TrainOptions.EncoderInputImage, EncoderSubtractBase = true }, needImages: false);
         setup.UseEncoderSide(setup.Grid.N);
         var grid = setup.Grid;
         var objective = new BatchObjective(setup, null, new PixelStatistics(0, 1, 0));

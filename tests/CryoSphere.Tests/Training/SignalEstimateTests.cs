@@ -80,8 +80,9 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
     {
         string root = TestData.TempDir("snr-choice");
         string low = Path.Combine(root, "low"), high = Path.Combine(root, "high"), again = Path.Combine(root, "again");
-        Trainer.Run(RigidSnrSets.Options(sets.Low, low));
-        Trainer.Run(RigidSnrSets.Options(sets.High, high));
+        // The side is chosen for an image encoder; forces (the default) do not use it (below).
+        Trainer.Run(RigidSnrSets.Options(sets.Low, low) with { EncoderInput = TrainOptions.EncoderInputImage });
+        Trainer.Run(RigidSnrSets.Options(sets.High, high) with { EncoderInput = TrainOptions.EncoderInputImage });
         Assert.Equal(32, TrainConfigReader.Read(Path.Combine(low, "config.yaml")).EncoderNpix);
         Assert.Equal(64, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).EncoderNpix);
         Assert.Contains("estimated particle SNR", File.ReadAllText(Path.Combine(low, "run.log")));
@@ -93,7 +94,45 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
         string ckpt = new RunFolder(low).LatestCheckpoint()!;
         Assert.Equal(32, Checkpoint.ReadMeta(ckpt).EncoderSide);
         // A new run that starts from the low-SNR model takes that model's encoder side, not the one its own data suggest.
-        Trainer.Run(RigidSnrSets.Options(sets.High, again) with { ResumeModel = ckpt });
+        Trainer.Run(RigidSnrSets.Options(sets.High, again) with { EncoderInput = TrainOptions.EncoderInputImage, ResumeModel = ckpt });
         Assert.Equal(32, TrainConfigReader.Read(Path.Combine(again, "config.yaml")).EncoderNpix);
     }
+
+    [Fact]
+    public void WhatTheEncoderReadsIsChosenFromTheDataAndRecorded()
+    {
+        string root = TestData.TempDir("snr-choice-input");
+        string low = Path.Combine(root, "low"), high = Path.Combine(root, "high");
+        Trainer.Run(RigidSnrSets.Options(sets.Low, low));
+        Trainer.Run(RigidSnrSets.Options(sets.High, high));
+        // SNR 0.2: forces, and no image side is chosen for them.
+        Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).EncoderInput);
+        string log = File.ReadAllText(Path.Combine(high, "run.log"));
+        Assert.Contains("encoder input forces (estimated particle SNR", log);
+        Assert.Contains("encoder input: forces, 3 × 214 per particle", log);
+        Assert.DoesNotContain("→ encoder input", log);
+        Assert.Contains("forces of 256 particles computed once", log);
+        // SNR 0.01: the image, cropped as before.
+        var recorded = TrainConfigReader.Read(Path.Combine(low, "config.yaml"));
+        Assert.Equal(TrainOptions.EncoderInputImage, recorded.EncoderInput);
+        Assert.Equal(32, recorded.EncoderNpix);
+        Assert.Contains("encoder input image (estimated particle SNR", File.ReadAllText(Path.Combine(low, "run.log")));
+        // Resumed, each run keeps what it chose.
+        Assert.Equal(TrainOptions.EncoderInputImage, TrainConfigReader.ReadRecorded(Path.Combine(low, "config.yaml")).EncoderInput);
+        Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.ReadRecorded(Path.Combine(high, "config.yaml")).EncoderInput);
+        // A new run started from the forces model on the low-SNR data reads forces, whatever its own data suggest.
+        string again = Path.Combine(root, "again");
+        Trainer.Run(RigidSnrSets.Options(sets.Low, again) with { ResumeModel = new RunFolder(high).LatestCheckpoint()! });
+        Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.Read(Path.Combine(again, "config.yaml")).EncoderInput);
+        Assert.Contains("encoder input forces, as in", File.ReadAllText(Path.Combine(again, "run.log")));
+    }
+
+    [Theory]
+    [InlineData(0.2, TrainOptions.EncoderInputForces)]
+    [InlineData(EncoderInputSide.CropBelowSnr, TrainOptions.EncoderInputForces)]
+    [InlineData(0.029, TrainOptions.EncoderInputImage)]
+    [InlineData(0.001, TrainOptions.EncoderInputImage)]
+    [InlineData(double.NaN, TrainOptions.EncoderInputForces)]
+    public void ForcesFromTheSnrOfTheCropAndTheWarmUp(double snr, string expected) =>
+        Assert.Equal(expected, EncoderInputChoice.FromSnr(snr));
 }

@@ -224,6 +224,19 @@ public class TrainConfigTests
         Assert.Contains("'pixels'", e.Message);
     }
 
+    [Fact]
+    public void ForcesCacheSizeIsReadWrittenAndOffForRunsFromBeforeIt()
+    {
+        Assert.Equal(2048, new TrainOptions().ForcesCacheMib);
+        Assert.Equal(512, TrainConfigReader.Read(WriteSet(ReferenceStyle + "\nforces_cache_mib: 512\n")).ForcesCacheMib);
+        string w = Path.Combine(TestData.TempDir("forces-cache"), "config.yaml");
+        TrainConfigWriter.Write(w, new TrainOptions { ForcesCacheMib = 100 });
+        Assert.Equal(100, TrainConfigReader.ReadRecorded(w).ForcesCacheMib);
+        // A run from before the key computed its forces every batch; resumed, it goes on doing so.
+        File.WriteAllLines(w, File.ReadAllLines(w).Where(l => !l.StartsWith("forces_cache_mib:")));
+        Assert.Equal(0, TrainConfigReader.ReadRecorded(w).ForcesCacheMib);
+    }
+
     // Encoder options under study: read, written, and off for a run folder written before the key existed.
     [Theory]
     [InlineData("encoder_undo_psi")]
