@@ -108,8 +108,8 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
         // SNR 0.2: forces, and no image side is chosen for them.
         Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).EncoderInput);
         string log = File.ReadAllText(Path.Combine(high, "run.log"));
-        Assert.Contains("encoder input forces (estimated particle SNR", log);
-        Assert.Contains("encoder input: forces, 3 × 214 per particle", log);
+        Assert.Contains("encoder input forces, 3 × 214 per particle", log);
+        Assert.Contains("(estimated particle SNR", log);
         Assert.DoesNotContain("→ encoder input", log);
         Assert.Contains("forces of 256 particles computed once", log);
         // SNR 0.01: the image, cropped as before.
@@ -124,7 +124,7 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
         string again = Path.Combine(root, "again");
         Trainer.Run(RigidSnrSets.Options(sets.Low, again) with { ResumeModel = new RunFolder(high).LatestCheckpoint()! });
         Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.Read(Path.Combine(again, "config.yaml")).EncoderInput);
-        Assert.Contains("encoder input forces, as in", File.ReadAllText(Path.Combine(again, "run.log")));
+        Assert.Contains("encoder input forces, 3 × 214 per particle: the pull of its image on each Cα of the base structure (as in", File.ReadAllText(Path.Combine(again, "run.log")));
     }
 
     [Theory]
