@@ -28,9 +28,9 @@ public sealed class ForcesTable : IDisposable
     /// <summary>Seconds the building pass took.</summary>
     public double Seconds { get; }
 
-    private ForcesTable(Tensor table, long[] rowOfHost, int count, int width, double seconds)
+    private ForcesTable(Tensor table, long[] rowOfHost, int count, int residues, double seconds)
     {
-        Bytes = (long)count * width * sizeof(float);
+        Bytes = BytesFor(count, residues);
         this.table = table;
         this.rowOfHost = rowOfHost;
         rowOf = tensor(rowOfHost).DetachFromDisposeScope();
@@ -78,7 +78,7 @@ public sealed class ForcesTable : IDisposable
             table.Dispose();
             throw;
         }
-        return new ForcesTable(table, rowOfHost, particles.Length, width, clock.Elapsed.TotalSeconds);
+        return new ForcesTable(table, rowOfHost, particles.Length, setup.Structure.Count, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
