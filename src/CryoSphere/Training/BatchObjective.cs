@@ -168,7 +168,7 @@ public sealed class BatchObjective
         return (signal.MoveToOuterDisposeScope(), residual.MoveToOuterDisposeScope());
     }
 
-    private bool Forces => setup.Options.EncoderInput == TrainOptions.EncoderInputForces;
+    private bool Forces => setup.EncoderInput == TrainOptions.EncoderInputForces;
 
     /// <summary>
     /// `encoder_input: forces`: per particle, the gradient of its correlation with the base structure's prediction with

@@ -18,6 +18,8 @@ public sealed record CheckpointMeta
     public int ImageSide { get; init; }
     /// <summary>Side of the encoder's input (0 in older checkpoints: <see cref="ImageSide"/>).</summary>
     public int EncoderSide { get; init; }
+    /// <summary>What the encoder reads (<see cref="TrainOptions.EncoderInput"/>; null in older checkpoints: the image).</summary>
+    public string? EncoderInput { get; init; }
     /// <summary>Pixel size of the images the model sees, Å.</summary>
     public double PixelSize { get; init; }
     /// <summary>Running sums of the epoch in progress (for a checkpoint written mid-epoch).</summary>

@@ -13,7 +13,7 @@ public static class ModelFactory
         {
             LatentDim = o.LatentDimension,
             EncoderHidden = o.EncoderHidden,
-            EncoderInputSize = o.EncoderInput == TrainOptions.EncoderInputForces ? 3 * s.Count : null,
+            EncoderInputSize = (o.EncoderInput ?? TrainOptions.EncoderInputForces) == TrainOptions.EncoderInputForces ? 3 * s.Count : null,
             DecoderHidden = o.DecoderHidden,
             TauSegmentation = o.TauSegmentation,
             Amortized = o.Amortized,
@@ -30,7 +30,8 @@ public static class ModelFactory
     public static VaeModel Build(TrainOptions o, TrainingSetup setup, RowRange? latentRows = null)
     {
         using var guard = NativeCallGuard.Enter();
-        var model = new VaeModel(Options(o, setup.Structure, setup.EncoderSide, setup.Particles.Count, latentRows));
+        // What the encoder reads as the setup has it (configured, or chosen from the data by a new run).
+        var model = new VaeModel(Options(o with { EncoderInput = setup.EncoderInput }, setup.Structure, setup.EncoderSide, setup.Particles.Count, latentRows));
         model.to(setup.Device);
         return model;
     }

@@ -65,7 +65,7 @@ public static class TrainConfigReader
                 case "encoder_undo_psi": o = o with { EncoderUndoPsi = Bool(path, ctx, node) ?? false }; break;
                 case "encoder_subtract_base": o = o with { EncoderSubtractBase = Bool(path, ctx, node) ?? false }; break;
                 case "encoder_input":
-                    o = o with { EncoderInput = OneOf(path, ctx, node, o.EncoderInput, TrainOptions.EncoderInputImage, TrainOptions.EncoderInputForces) };
+                    o = o with { EncoderInput = Str(path, ctx, node) is null ? null : OneOf(path, ctx, node, "", TrainOptions.EncoderInputImage, TrainOptions.EncoderInputForces) };
                     break;
                 case "forces_cache_mib": o = o with { ForcesCacheMib = Int(path, ctx, node) ?? o.ForcesCacheMib }; break;
                 case "latent_dimension": o = o with { LatentDimension = Int(path, ctx, node) ?? o.LatentDimension }; break;

@@ -60,14 +60,14 @@ public sealed record TrainOptions
     /// </summary>
     public bool EncoderSubtractBase { get; init; }
     /// <summary>
-    /// `encoder_input`: what the encoder reads. <see cref="EncoderInputImage"/> (the default): the particle image, centred,
-    /// phase-flipped and masked (the <c>encoder_*</c> image options apply to it only). <see cref="EncoderInputForces"/>: per
-    /// residue, the gradient of the particle's correlation with the base structure's prediction (its pose, CTF and shift)
-    /// with respect to that Cα — the pull its data exert on each atom, 3R values in the molecule's frame, so one
-    /// conformation gives alike inputs at every pose; scaled to unit RMS per particle (docs/training-defaults.md §17–§18:
-    /// why it is not yet the default).
+    /// `encoder_input`: what the encoder reads. <see cref="EncoderInputForces"/>: per residue, the gradient of the particle's
+    /// correlation with the base structure's prediction (its pose, CTF and shift) with respect to that Cα — the pull its
+    /// data exert on each atom, 3R values in the molecule's frame, so one conformation gives alike inputs at every pose;
+    /// scaled to unit RMS per particle (docs/training-defaults.md §17–§18). <see cref="EncoderInputImage"/>: the particle
+    /// image, centred, phase-flipped and masked (the <c>encoder_*</c> image options apply to it only). Null (the default) =
+    /// chosen from the data when a new run starts (<see cref="EncoderInputChoice"/>) and written resolved into config.yaml.
     /// </summary>
-    public string EncoderInput { get; init; } = EncoderInputImage;
+    public string? EncoderInput { get; init; }
     public const string EncoderInputImage = "image", EncoderInputForces = "forces";
     /// <summary>
     /// `forces_cache_mib`: with forces for input, the forces of every particle are computed once before training (in
@@ -154,7 +154,8 @@ public sealed record TrainOptions
     /// then fades in over as many steps again (<see cref="LossWeights.LatentNoiseScale"/>). With noise from the first
     /// step, a latent dimension that carries nothing yet feeds the decoder pure noise, the decoder learns to ignore it,
     /// and a second, weaker motion never finds a way into the latent (docs/training-defaults.md §10, §11). `latent_noise_warmup`;
-    /// null (the default) = chosen from the data when a new run starts (<see cref="LatentNoiseWarmupChoice"/>), and
+    /// null (the default) = chosen from the encoder's input and the data when a new run starts (<see cref="LatentNoiseWarmupChoice"/>:
+    /// off with forces), and
     /// written resolved into the run's config.yaml.</summary>
     public bool? LatentNoiseWarmup { get; init; }
     public LossTermOptions KlSegmentationMean { get; init; } = new("constant", 1e-5);

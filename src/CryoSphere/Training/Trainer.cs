@@ -78,14 +78,13 @@ public static class Trainer
     /// The encoder input's side for a new run and run.log's line on why: the configured <c>encoder_npix</c>; the side
     /// of the model named by <c>resume_model</c> (its weights must fit); else chosen from the particles' SNR
     /// estimated against the base structure (<see cref="EncoderInputSide.FromSnr"/>). With forces for input the side is not
-    /// used and is left as set up; the note says what the encoder reads.
+    /// used and is left as set up, without a note.
     /// </summary>
     private static (int Side, string? Note) ChooseEncoderSide(TrainOptions o, TrainingSetup setup, Func<double> estimatedSnr)
     {
         int n = setup.Grid.N;
-        // Forces are 3R values whatever the image side; the side is written to config.yaml all the same.
-        if (o.EncoderInput == TrainOptions.EncoderInputForces)
-            return (setup.EncoderSide, $"encoder input forces, 3 × {setup.Structure.Count} per particle: the pull of its image on each Cα of the base structure");
+        // Forces are 3R values whatever the image side (run.log says so already); the side is written to config.yaml all the same.
+        if (o.EncoderInput == TrainOptions.EncoderInputForces) return (setup.EncoderSide, null);
         if (o.EncoderNpix is not null) return (setup.EncoderSide, null);
         if (o.ResumeModel is { } rm)
         {
@@ -178,14 +177,33 @@ public static class Trainer
             newStats = setup.EstimateImageStatistics(seed);
             var stats = newStats.Value;
             var snr = new Lazy<double>(() => SignalEstimate.ParticleSnr(setup, stats, seed));
+            string inputWhy = "configured";
+            if (o.EncoderInput is null && o.ResumeModel is { } from)
+            {
+                // A model's weights fit one input only: a run started from it reads what it read.
+                o = o with { EncoderInput = Checkpoint.ReadMeta(from).EncoderInput ?? TrainOptions.EncoderInputImage };
+                inputWhy = $"as in {from}";
+            }
+            else if (o.EncoderInput is null)
+            {
+                bool forces = DataParallel.FromRoot(comm, EncoderInputChoice.FromSnr(snr.Value) == TrainOptions.EncoderInputForces);
+                o = o with { EncoderInput = forces ? TrainOptions.EncoderInputForces : TrainOptions.EncoderInputImage };
+                inputWhy = FormattableString.Invariant(
+                    $"estimated particle SNR {snr.Value:G3} {(forces ? "≥" : "<")} {EncoderInputSide.CropBelowSnr:G2}; set encoder_input to choose");
+            }
+            setup.UseEncoderInput(o.EncoderInput);
+            string inputNote = o.EncoderInput == TrainOptions.EncoderInputForces
+                ? $"encoder input forces, 3 × {setup.Structure.Count} per particle: the pull of its image on each Cα of the base structure ({inputWhy})"
+                : $"encoder input image ({inputWhy})";
             (int side, encoderNote) = ChooseEncoderSide(o, setup, () => snr.Value);
             setup.UseEncoderSide(DataParallel.FromRoot(comm, side));
             if (o.LatentNoiseWarmup is null)
             {
-                bool warm = DataParallel.FromRoot(comm, LatentNoiseWarmupChoice.FromSnr(snr.Value));
+                // Forces decide it without the SNR, which is then not estimated for it.
+                double warmSnr = setup.EncoderInput == TrainOptions.EncoderInputForces ? double.NaN : snr.Value;
+                bool warm = DataParallel.FromRoot(comm, LatentNoiseWarmupChoice.For(setup.EncoderInput, warmSnr));
                 o = o with { LatentNoiseWarmup = warm };
-                warmupNote = FormattableString.Invariant(
-                    $"latent noise warm-up {(warm ? "on" : "off")} (estimated particle SNR {snr.Value:G3} {(warm ? "≥" : "<")} {EncoderInputSide.CropBelowSnr:G2}; set latent_noise_warmup to choose)");
+                warmupNote = $"latent noise warm-up {(warm ? "on" : "off")} ({LatentNoiseWarmupChoice.Why(setup.EncoderInput, warmSnr)}; set latent_noise_warmup to choose)";
             }
             // Segment counts left to the default are fixed from this structure, so config.yaml names the model trained.
             o = o with { Segmentation = ModelFactory.ResolvedSegmentation(o, setup.Structure) };
@@ -193,6 +211,7 @@ public static class Trainer
             var written = o with { EncoderNpix = setup.EncoderSide };
             if (lead) WriteOrFail(folder, null, () => TrainConfigWriter.Write(folder.Config, RunPaths.Portable(written, folder.Root)));
             Log($"new run: {setup.Particles.Count} particles ({setup.Subset.Length} used) from {o.ParticlesPath}; {setup.Structure.Count} residues from {o.BaseStructurePath}; images {setup.BoxSize} → {setup.Grid.N} px at {setup.Grid.Apix:0.###} Å; device {setup.Device}; seed {seed}; batch {o.BatchSize}");
+            Log(inputNote);
             if (encoderNote is not null) Log(encoderNote);
             if (warmupNote is not null) Log(warmupNote);
         }
@@ -221,7 +240,7 @@ public static class Trainer
         {
             if (o.ResumeModel is { } rm) Checkpoint.Load(rm, model);
             var stats = newStats!.Value;
-            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Ranks = comm.Size, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, EncoderSide = setup.EncoderSide, PixelSize = setup.Grid.Apix };
+            meta = new CheckpointMeta { Seed = seed, BatchSize = o.BatchSize, Ranks = comm.Size, Particles = setup.Subset.Length, ImageMean = stats.Mean, ImageStd = stats.Std, ImageSide = setup.Grid.N, EncoderSide = setup.EncoderSide, EncoderInput = setup.EncoderInput, PixelSize = setup.Grid.Apix };
             Log($"image statistics (after downsampling): mean {stats.Mean:G4}, sd {stats.Std:G4}");
         }
         // Rank 0's weights, Adam state and generator on every rank: the replicas start, and so stay, identical.

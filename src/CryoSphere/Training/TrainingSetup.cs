@@ -88,6 +88,7 @@ public sealed class TrainingSetup : IDisposable
                 NeighbourPairs = neighbours.MoveToOuterDisposeScope(),
                 ClashPairs = clash?.MoveToOuterDisposeScope(),
                 Subset = Enumerable.Range(0, count).ToArray(),
+                EncoderInput = o.EncoderInput ?? TrainOptions.EncoderInputForces,
             };
             return setup;
         }
@@ -96,6 +97,20 @@ public sealed class TrainingSetup : IDisposable
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// What the encoder reads (<see cref="TrainOptions.EncoderInput"/>): the configured value, or the one a new run chose
+    /// from the data (<see cref="UseEncoderInput"/>). A setup made outside a run with nothing configured reads forces, the
+    /// choice at the SNR of most data (<see cref="EncoderInputChoice"/>).
+    /// </summary>
+    public string EncoderInput { get; private set; } = TrainOptions.EncoderInputForces;
+
+    /// <summary>Sets what the encoder reads, chosen from the data (<see cref="EncoderInputChoice"/>); only before the model is built.</summary>
+    public void UseEncoderInput(string input)
+    {
+        if (input is not (TrainOptions.EncoderInputForces or TrainOptions.EncoderInputImage)) throw new ArgumentException($"unknown encoder input '{input}'", nameof(input));
+        EncoderInput = input;
     }
 
     /// <summary>

@@ -99,16 +99,43 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
     }
 
     [Fact]
-    public void WithForcesForInputNoImageSideIsChosenAndTheWarmupStillIs()
+    public void WhatTheEncoderReadsIsChosenFromTheDataAndRecorded()
     {
-        string run = TestData.TempDir("snr-choice-forces");
-        Trainer.Run(RigidSnrSets.Options(sets.Low, run) with { EncoderInput = TrainOptions.EncoderInputForces });
-        var recorded = TrainConfigReader.Read(Path.Combine(run, "config.yaml"));
-        Assert.Equal(TrainOptions.EncoderInputForces, recorded.EncoderInput);
-        Assert.False(recorded.LatentNoiseWarmup);
-        string log = File.ReadAllText(Path.Combine(run, "run.log"));
+        string root = TestData.TempDir("snr-choice-input");
+        string low = Path.Combine(root, "low"), high = Path.Combine(root, "high");
+        Trainer.Run(RigidSnrSets.Options(sets.Low, low));
+        Trainer.Run(RigidSnrSets.Options(sets.High, high));
+        // SNR 0.2: forces, and no image side is chosen for them.
+        Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).EncoderInput);
+        string log = File.ReadAllText(Path.Combine(high, "run.log"));
         Assert.Contains("encoder input forces, 3 × 214 per particle", log);
-        Assert.DoesNotContain("→ encoder input", log);   // no image side was chosen for them
+        Assert.Contains("(estimated particle SNR", log);
+        Assert.DoesNotContain("→ encoder input", log);
         Assert.Contains("forces of 256 particles computed once", log);
+        // ... and no latent noise warm-up with them, whatever the SNR.
+        Assert.False(TrainConfigReader.Read(Path.Combine(high, "config.yaml")).LatentNoiseWarmup);
+        Assert.Contains("latent noise warm-up off (the encoder reads forces", log);
+        // SNR 0.01: the image, cropped as before.
+        var recorded = TrainConfigReader.Read(Path.Combine(low, "config.yaml"));
+        Assert.Equal(TrainOptions.EncoderInputImage, recorded.EncoderInput);
+        Assert.Equal(32, recorded.EncoderNpix);
+        Assert.Contains("encoder input image (estimated particle SNR", File.ReadAllText(Path.Combine(low, "run.log")));
+        // Resumed, each run keeps what it chose.
+        Assert.Equal(TrainOptions.EncoderInputImage, TrainConfigReader.ReadRecorded(Path.Combine(low, "config.yaml")).EncoderInput);
+        Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.ReadRecorded(Path.Combine(high, "config.yaml")).EncoderInput);
+        // A new run started from the forces model on the low-SNR data reads forces, whatever its own data suggest.
+        string again = Path.Combine(root, "again");
+        Trainer.Run(RigidSnrSets.Options(sets.Low, again) with { ResumeModel = new RunFolder(high).LatestCheckpoint()! });
+        Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.Read(Path.Combine(again, "config.yaml")).EncoderInput);
+        Assert.Contains("encoder input forces, 3 × 214 per particle: the pull of its image on each Cα of the base structure (as in", File.ReadAllText(Path.Combine(again, "run.log")));
     }
+
+    [Theory]
+    [InlineData(0.2, TrainOptions.EncoderInputForces)]
+    [InlineData(EncoderInputSide.CropBelowSnr, TrainOptions.EncoderInputForces)]
+    [InlineData(0.029, TrainOptions.EncoderInputImage)]
+    [InlineData(0.001, TrainOptions.EncoderInputImage)]
+    [InlineData(double.NaN, TrainOptions.EncoderInputForces)]
+    public void ForcesFromTheSnrOfTheCropAndTheWarmUp(double snr, string expected) =>
+        Assert.Equal(expected, EncoderInputChoice.FromSnr(snr));
 }

@@ -112,10 +112,16 @@ public class TrainingBudgetTests
         Assert.Equal(1, LossWeights.At(off, 64, 0, 0).LatentNoise);
         Assert.Null(new TrainOptions().LatentNoiseWarmup);   // chosen from the data at the start of a run
         Assert.Equal(1, LossWeights.LatentNoiseScale(new TrainingBudget(O(ramp: 300) with { LatentNoiseWarmup = null }, 20), 0));
-        Assert.True(LatentNoiseWarmupChoice.FromSnr(0.1));
-        Assert.True(LatentNoiseWarmupChoice.FromSnr(EncoderInputSide.CropBelowSnr));
-        Assert.False(LatentNoiseWarmupChoice.FromSnr(0.01));
-        Assert.True(LatentNoiseWarmupChoice.FromSnr(double.NaN));
+        const string image = TrainOptions.EncoderInputImage, forces = TrainOptions.EncoderInputForces;
+        Assert.True(LatentNoiseWarmupChoice.For(image, 0.1));
+        Assert.True(LatentNoiseWarmupChoice.For(image, EncoderInputSide.CropBelowSnr));
+        Assert.False(LatentNoiseWarmupChoice.For(image, 0.01));
+        Assert.True(LatentNoiseWarmupChoice.For(image, double.NaN));
+        // Forces: off whatever the SNR.
+        Assert.False(LatentNoiseWarmupChoice.For(forces, 0.1));
+        Assert.False(LatentNoiseWarmupChoice.For(forces, double.NaN));
+        Assert.Contains("forces", LatentNoiseWarmupChoice.Why(forces, double.NaN));
+        Assert.Contains("0.01 < 0.03", LatentNoiseWarmupChoice.Why(image, 0.01));
     }
 
     /// <summary>
