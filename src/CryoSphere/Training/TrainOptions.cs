@@ -63,7 +63,7 @@ public sealed record TrainOptions
     /// `encoder_input`: what the encoder reads. <see cref="EncoderInputForces"/>: per residue, the gradient of the particle's
     /// correlation with the base structure's prediction (its pose, CTF and shift) with respect to that Cα — the pull its
     /// data exert on each atom, 3R values in the molecule's frame, so one conformation gives alike inputs at every pose;
-    /// scaled to unit RMS per particle (docs/training-defaults.md §17–§18). <see cref="EncoderInputImage"/>: the particle
+    /// scaled to unit RMS per particle (docs/training-defaults.md §17–§19). <see cref="EncoderInputImage"/>: the particle
     /// image, centred, phase-flipped and masked (the <c>encoder_*</c> image options apply to it only). Null (the default) =
     /// chosen from the data when a new run starts (<see cref="EncoderInputChoice"/>) and written resolved into config.yaml.
     /// </summary>
