@@ -189,7 +189,7 @@ public static class Trainer
                 bool forces = DataParallel.FromRoot(comm, EncoderInputChoice.FromSnr(snr.Value) == TrainOptions.EncoderInputForces);
                 o = o with { EncoderInput = forces ? TrainOptions.EncoderInputForces : TrainOptions.EncoderInputImage };
                 inputWhy = FormattableString.Invariant(
-                    $"estimated particle SNR {snr.Value:G3} {(forces ? "≥" : "<")} {EncoderInputSide.CropBelowSnr:G2}; set encoder_input to choose");
+                    $"estimated particle SNR {snr.Value:G3} {(forces ? "≥" : "<")} {EncoderInputChoice.ForcesFromSnr:G2}; set encoder_input to choose");
             }
             setup.UseEncoderInput(o.EncoderInput);
             string inputNote = o.EncoderInput == TrainOptions.EncoderInputForces

@@ -132,10 +132,11 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
 
     [Theory]
     [InlineData(0.2, TrainOptions.EncoderInputForces)]
-    [InlineData(EncoderInputSide.CropBelowSnr, TrainOptions.EncoderInputForces)]
-    [InlineData(0.029, TrainOptions.EncoderInputImage)]
+    [InlineData(EncoderInputChoice.ForcesFromSnr, TrainOptions.EncoderInputForces)]
+    [InlineData(0.059, TrainOptions.EncoderInputImage)]
+    [InlineData(0.04, TrainOptions.EncoderInputImage)]
     [InlineData(0.001, TrainOptions.EncoderInputImage)]
     [InlineData(double.NaN, TrainOptions.EncoderInputForces)]
-    public void ForcesFromTheSnrOfTheCropAndTheWarmUp(double snr, string expected) =>
+    public void ForcesFromAnEstimatedSnrOf006(double snr, string expected) =>
         Assert.Equal(expected, EncoderInputChoice.FromSnr(snr));
 }
