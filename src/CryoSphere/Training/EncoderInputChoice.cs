@@ -17,6 +17,12 @@ public static class EncoderInputChoice
     /// <summary>Estimated particle SNR from which a new run's encoder reads forces (0.078–0.082 at the panel's SNR 0.1; 0.040–0.047 at its whole-image 0.01).</summary>
     public const double ForcesFromSnr = 0.06;
 
+    /// <summary>
+    /// What a setup or model made outside a run reads when nothing is configured (a run resolves it first and writes it to
+    /// config.yaml): forces, the choice at the SNR of most data.
+    /// </summary>
+    public static string Unresolved(string? configured) => configured ?? TrainOptions.EncoderInputForces;
+
     /// <summary>Forces at an estimated particle SNR ≥ <see cref="ForcesFromSnr"/> (and when it is not measurable: NaN), else image.</summary>
     public static string FromSnr(double estimatedSnr) =>
         !(estimatedSnr < ForcesFromSnr) ? TrainOptions.EncoderInputForces : TrainOptions.EncoderInputImage;

@@ -13,7 +13,7 @@ public static class ModelFactory
         {
             LatentDim = o.LatentDimension,
             EncoderHidden = o.EncoderHidden,
-            EncoderInputSize = (o.EncoderInput ?? TrainOptions.EncoderInputForces) == TrainOptions.EncoderInputForces ? 3 * s.Count : null,
+            EncoderInputSize = EncoderInputChoice.Unresolved(o.EncoderInput) == TrainOptions.EncoderInputForces ? 3 * s.Count : null,
             DecoderHidden = o.DecoderHidden,
             TauSegmentation = o.TauSegmentation,
             Amortized = o.Amortized,

@@ -88,7 +88,7 @@ public sealed class TrainingSetup : IDisposable
                 NeighbourPairs = neighbours.MoveToOuterDisposeScope(),
                 ClashPairs = clash?.MoveToOuterDisposeScope(),
                 Subset = Enumerable.Range(0, count).ToArray(),
-                EncoderInput = o.EncoderInput ?? TrainOptions.EncoderInputForces,
+                EncoderInput = EncoderInputChoice.Unresolved(o.EncoderInput),
             };
             return setup;
         }
@@ -101,8 +101,7 @@ public sealed class TrainingSetup : IDisposable
 
     /// <summary>
     /// What the encoder reads (<see cref="TrainOptions.EncoderInput"/>): the configured value, or the one a new run chose
-    /// from the data (<see cref="UseEncoderInput"/>). A setup made outside a run with nothing configured reads forces, the
-    /// choice at the SNR of most data (<see cref="EncoderInputChoice"/>).
+    /// from the data (<see cref="UseEncoderInput"/>); a setup made outside a run with nothing configured: <see cref="EncoderInputChoice.Unresolved"/>.
     /// </summary>
     public string EncoderInput { get; private set; } = TrainOptions.EncoderInputForces;
 

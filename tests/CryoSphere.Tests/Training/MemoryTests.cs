@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CryoSphere.Simulation;
+using CryoSphere.Training;
 using Xunit.Abstractions;
 
 namespace CryoSphere.Tests.Training;
@@ -60,7 +61,8 @@ public sealed class MemoryTests(ITestOutputHelper output)
         // The forces table (the encoder's input at this SNR) is per particle by design, 3R floats each, bounded by
         // forces_cache_mib: it is taken off, at the size run.log gives, and must be there for the large stack.
         double tableSmall = KeptForcesMiB(Path.Combine(dir, "2k", "run")), tableLarge = KeptForcesMiB(Path.Combine(dir, "50k", "run"));
-        Assert.InRange(tableLarge, 50_000 * 3 * 214 * 4 / 1048576.0 - 1, 50_000 * 3 * 214 * 4 / 1048576.0 + 1);
+        double expected = ForcesTable.BytesFor(50_000, 214) / 1048576.0;
+        Assert.InRange(tableLarge, expected - 1, expected + 1);
         rssSmall -= tableSmall;
         rssLarge -= tableLarge;
         string detail = $"RSS after ~400 steps less the forces kept: 2,000 images {rssSmall:F0} MiB, 50,000 images {rssLarge:F0} MiB (tables {tableSmall:F0} and {tableLarge:F0} MiB)";
