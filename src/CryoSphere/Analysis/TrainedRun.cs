@@ -38,18 +38,23 @@ public sealed class TrainedRun : IDisposable
         if (!File.Exists(folder.Config)) throw new InputException(runDir, "not a training run folder (no config.yaml)");
         var o = TrainConfigReader.ReadRecorded(folder.Config) with { OutDir = folder.Root };
         if (device is not null) o = o with { Device = device };
-        string ckpt = folder.CheckpointFor(epoch);
+        string? ckpt = epoch is null ? null : folder.CheckpointFor(epoch);
         using var guard = NativeCallGuard.Enter();
         var setup = TrainingSetup.Create(o, needImages);
+        VaeModel? model = null;
         try
         {
-            var model = ModelFactory.Build(o, setup);
-            var meta = Checkpoint.Load(ckpt, model);
+            model = ModelFactory.Build(o, setup);
+            // The newest is named only now: a run still training may have moved on while the particles were read.
+            CheckpointMeta meta;
+            if (ckpt is null) (ckpt, meta) = folder.LoadNewest(p => Checkpoint.Load(p, model));
+            else meta = Checkpoint.Load(ckpt, model);
             model.eval();
             return new TrainedRun(folder, o, setup, model, meta, ckpt);
         }
         catch
         {
+            model?.Dispose();
             setup.Dispose();
             throw;
         }

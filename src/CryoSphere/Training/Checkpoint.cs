@@ -94,8 +94,16 @@ public static class Checkpoint
 
     private static FileStream OpenChecked(string path, out BinaryReader r)
     {
-        if (!File.Exists(path)) throw new InputException(path, "checkpoint not found");
-        var fs = File.OpenRead(path);
+        FileStream fs;
+        try
+        {
+            fs = File.OpenRead(path);
+        }
+        // Also when it is deleted between a listing and the open (a training run pruning with --keep).
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException(path, "checkpoint not found");
+        }
         r = new BinaryReader(fs, Encoding.UTF8, leaveOpen: true);
         byte[] magic = r.ReadBytes(Magic.Length);
         if (!magic.AsSpan().SequenceEqual(Magic))

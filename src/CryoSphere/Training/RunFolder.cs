@@ -42,6 +42,27 @@ public sealed class RunFolder(string root)
         return LatestCheckpoint() ?? throw new InputException(Root, "no checkpoint found: is this a training run folder?");
     }
 
+    /// <summary>
+    /// Runs <paramref name="load"/> on the newest checkpoint and returns its path with the result. A run still
+    /// training may write a newer checkpoint and prune (<c>--keep</c>) the one <c>latest</c> named between reading
+    /// the name and opening the file; then the newer one is taken, as the caller asked for the newest.
+    /// </summary>
+    public (string Path, T Result) LoadNewest<T>(Func<string, T> load, int attempts = 5)
+    {
+        for (int i = 1; ; i++)
+        {
+            string p = CheckpointFor(null);
+            try
+            {
+                return (p, load(p));
+            }
+            catch (InputException) when (i < attempts && !File.Exists(p) && LatestCheckpoint() is { } now && now != p)
+            {
+                // The file vanished under us and a newer one is named: try that.
+            }
+        }
+    }
+
     public void SetLatest(string checkpointPath) => AtomicFile.WriteAllText(Latest, Path.GetFileName(checkpointPath) + "\n", durable: true);
 
     /// <summary>Deletes all but the newest <paramref name="keep"/> epoch checkpoints (0 = keep all).</summary>

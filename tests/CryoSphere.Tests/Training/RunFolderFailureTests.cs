@@ -44,6 +44,42 @@ public class RunFolderFailureTests(TinyDataset data) : IClassFixture<TinyDataset
     }
 
     [Fact]
+    public void TheNewestIsTakenWhenTheNamedCheckpointIsPrunedWhileOpening()
+    {
+        string dir = Path.Combine(TestData.TempDir("prune-race"), "r");
+        Trainer.Run(data.Options(dir, 2) with { KeepCheckpoints = 0 });
+        var folder = new RunFolder(dir);
+        string first = folder.EpochCheckpoint(1), second = folder.EpochCheckpoint(2);
+        // A reader read "latest" while it named epoch 1; before it opens that file the trainer writes epoch 2,
+        // names it and prunes epoch 1 (what --keep 1 does).
+        folder.SetLatest(first);
+        int calls = 0;
+        var (path, meta) = folder.LoadNewest(p =>
+        {
+            if (calls++ == 0)
+            {
+                folder.SetLatest(second);
+                File.Delete(first);
+            }
+            return Checkpoint.ReadMeta(p);
+        });
+        Assert.Equal(2, calls);
+        Assert.Equal(second, path);
+        Assert.Equal(2, meta.Epoch);
+
+        // Vanished with nothing newer named: one line naming the file, no retry loop and no stack trace.
+        File.Delete(second);
+        folder.SetLatest(second);
+        calls = 0;
+        var e = Assert.Throws<InputException>(() => folder.LoadNewest(p => { calls++; return Checkpoint.ReadMeta(p); }));
+        Assert.Equal(0, calls);
+        Assert.Contains("no checkpoint found", e.Message);
+        var missing = Assert.Throws<InputException>(() => Checkpoint.ReadMeta(second));
+        Assert.Contains("checkpoint not found", missing.Message);
+        Assert.StartsWith(second, missing.Message);
+    }
+
+    [Fact]
     public void AStaleLockIsReplacedWithAWarning()
     {
         string dir = Path.Combine(TestData.TempDir("lock"), "r");
