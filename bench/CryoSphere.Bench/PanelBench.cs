@@ -16,7 +16,7 @@ namespace CryoSphere.Bench;
 internal sealed class PanelBench : IBenchmark
 {
     public string Name => "panel";
-    public string Usage => "[--work DIR --only a,b --seeds 1,2,3 --slow true --threads 2 --ceiling-images 500 --table-only true; experiments: --segments K --kl-free-nats X --epochs N (fixed, no plateau stop) --amortized false --rotation-centre origin|centroid --ramp-steps S --held-out F --plateau-from start|settled --undo-psi true --latent-noise-warmup true --enc-npix N --enc-hidden a,b,c --lr X --batch B --subtract-base true --encoder-input image|forces --kl-weight B --latent-dim D] (members: "
+    public string Usage => "[--work DIR --only a,b --seeds 1,2,3 --slow true --threads 2 --ceiling-images 500 --table-only true; experiments: --segments K --kl-free-nats X --epochs N (fixed, no plateau stop) --amortized false --rotation-centre origin|centroid --ramp-steps S --held-out F --plateau-from start|settled --undo-psi true --latent-noise-warmup true --enc-npix N --enc-hidden a,b,c --lr X --batch B --subtract-base true --encoder-input image|forces --forces-components K --kl-weight B --latent-dim D] (members: "
         + string.Join(", ", PanelMembers.All.Select(m => m.Name)) + ")";
 
     public int Run(BenchArgs a)
@@ -70,6 +70,7 @@ internal sealed class PanelBench : IBenchmark
         if (a.String("encoder-input") is { } ei) o = o with { EncoderInput = ei };
         if (a.String("kl-weight") is not null) o = o with { KlLatent = new LossTermOptions("linear", a.Double("kl-weight", 0)) };
         if (a.String("lr") is not null) o = o with { LearningRate = a.Double("lr", 3e-4) };
+        if (a.String("forces-components") is not null) o = o with { EncoderForcesComponents = a.Int("forces-components", 0) };
         if (a.String("latent-dim") is not null) o = o with { LatentDimension = a.Int("latent-dim", 8) };
         if (a.String("batch") is not null) o = o with { BatchSize = a.Int("batch", 64) };
         if (a.String("epochs") is not null) o = o with { Epochs = a.Int("epochs", 0), StopOnPlateau = false };

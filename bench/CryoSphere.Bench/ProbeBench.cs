@@ -19,7 +19,7 @@ namespace CryoSphere.Bench;
 internal sealed class ProbeBench : IBenchmark
 {
     public string Name => "probe";
-    public string Usage => "--run DIR --sim DIR [--epochs 30 --lr 3e-4 --batch 64 --held-out 0.1 --seed 1 --threads 1 --coordinate 0 --side S --hidden a,b,c --undo-psi true --features image|forces --scale set|image]: supervised encoder, held-out r per epoch";
+    public string Usage => "--run DIR --sim DIR [--epochs 30 --lr 3e-4 --batch 64 --held-out 0.1 --seed 1 --threads 1 --coordinate 0 --side S --hidden a,b,c --undo-psi true --features image|forces --scale set|image --pca K]: supervised encoder, held-out r per epoch";
 
     public int Run(BenchArgs a)
     {
@@ -53,11 +53,12 @@ internal sealed class ProbeBench : IBenchmark
 
         manual_seed(seed);
         inputs = inputs.reshape(n, -1);
+        if (a.Int("pca", 0) is > 0 and var kPca) inputs = PrincipalComponents(inputs, train, test, target, kPca);
         // The encoder's MLP with one output: the coordinate's estimate.
         using var encoder = new Mlp("probe", [(int)inputs.shape[1], .. hidden, 1]);
         using var opt = optim.Adam(encoder.parameters(), lr);
         var gen = new Generator().manual_seed(seed);
-        Console.WriteLine($"{n - nTest} training / {nTest} held-out particles, encoder input {(forces ? $"forces on {inputs.shape[1] / 3} Cα" : $"{side} px")}, hidden {string.Join(",", hidden)}");
+        Console.WriteLine($"{n - nTest} training / {nTest} held-out particles, encoder input {(a.Int("pca", 0) > 0 ? $"top {inputs.shape[1]} PCs of the " : "")}{(forces ? $"forces on {tr.Setup.BaseCoords.shape[0]} Cα" : $"{side} px")}, hidden {string.Join(",", hidden)}");
         for (int e = 1; e <= epochs; e++)
         {
             encoder.train();
@@ -113,6 +114,36 @@ internal sealed class ProbeBench : IBenchmark
             all.index_copy_(0, idx, g.reshape(pb.Count, -1).detach().cpu());
         }
         return perImageScale ? all / all.square().mean(new long[] { 1 }, keepdim: true).sqrt() : all / all.square().mean().sqrt();
+    }
+
+    // The inputs projected on their top K principal components (from the training split): how much of the motion
+    // lies in the directions along which the particles' inputs vary most, read by each component alone and by a
+    // linear least-squares fit on all K, scored on the held-out split. Returns the K projections, unit variance each.
+    private static Tensor PrincipalComponents(Tensor inputs, Tensor train, Tensor test, Tensor target, int k)
+    {
+        using var noGrad = no_grad();
+        var x = inputs.to_type(ScalarType.Float64);
+        var mean = x.index_select(0, train).mean(new long[] { 0 }, keepdim: true);
+        var xc = x - mean;
+        var (_, sv, vh) = linalg.svd(xc.index_select(0, train), fullMatrices: false);
+        k = Math.Min(k, (int)vh.shape[0]);
+        var p = xc.matmul(vh.narrow(0, 0, k).t());
+        p = p / p.index_select(0, train).std(new long[] { 0 }, keepdim: true);
+        var t = target.to_type(ScalarType.Float64);
+        var total = sv.square().sum().ToDouble();
+        var shares = sv.square().narrow(0, 0, Math.Min(8, k)).data<double>().Select(v => 100 * v / total);
+        Console.WriteLine("PC variance shares of the inputs: " + string.Join(" / ", shares.Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))) + " %");
+        double R(Tensor pred, Tensor idx) => Statistics.Pearson(pred.index_select(0, idx).data<double>().ToArray(), t.index_select(0, idx).data<double>().ToArray());
+        Console.WriteLine("|r| of each PC with the coordinate (held-out): " + string.Join(", ",
+            Enumerable.Range(0, Math.Min(8, k)).Select(c => Math.Abs(R(p.select(1, c).contiguous(), test)).ToString("F3", System.Globalization.CultureInfo.InvariantCulture))));
+        foreach (int m in new[] { 1, 2, 4, 8, 16, 32, 64, 128, 256 }.Where(m => m <= k))
+        {
+            var design = cat([p.narrow(1, 0, m), ones(p.shape[0], 1, dtype: ScalarType.Float64)], 1);
+            var coef = linalg.lstsq(design.index_select(0, train), t.index_select(0, train).unsqueeze(1)).Solution;
+            var pred = design.matmul(coef).squeeze(1).contiguous();
+            Console.WriteLine($"linear fit on the top {m} PCs: r train {R(pred, train):F3}, r held-out {R(pred, test):F3}");
+        }
+        return p.to_type(ScalarType.Float32);
     }
 
     private static double Score(Mlp encoder, Tensor inputs, Tensor target, Tensor idx)

@@ -13,6 +13,7 @@ internal static class Program
         new OracleBench(),
         new PanelBench(),
         new ScoreBench(),
+        new DataTermBench(),
         new ProbeBench(),
         new SimulateBench(),
         new TrainBench(),

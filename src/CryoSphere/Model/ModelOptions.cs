@@ -15,6 +15,9 @@ public sealed record ModelOptions(int ImageSide, int ResidueCount, IReadOnlyList
     /// <summary>Values per encoder input; null: the image, <see cref="ImageSide"/>².</summary>
     public int? EncoderInputSize { get; init; }
 
+    /// <summary>`encoder_forces_components`: principal components the encoder projects its input on; 0: none.</summary>
+    public int EncoderComponents { get; init; }
+
     /// <summary>`encoder.hidden_dimensions`.</summary>
     public IReadOnlyList<int> EncoderHidden { get; init; } = Encoder.DefaultHidden;
 

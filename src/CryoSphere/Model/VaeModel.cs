@@ -33,7 +33,7 @@ public sealed class VaeModel : nn.Module
         Options = options;
         segmentation = new Segmentation(options.ResidueCount, options.Parts, options.TauSegmentation);
         if (options.Amortized)
-            encoder = new Encoder(options.EncoderInputSize ?? options.ImageSide * options.ImageSide, options.LatentDim, options.EncoderHidden);
+            encoder = new Encoder(options.EncoderInputSize ?? options.ImageSide * options.ImageSide, options.LatentDim, options.EncoderHidden, options.EncoderComponents);
         else
             latents = new PerImageLatents(options.ImageCount, options.LatentDim, options.LatentRows);
         decoder = new Decoder(options.LatentDim, segmentation.TotalSegments, options.DecoderHidden);

@@ -93,6 +93,9 @@ public sealed class ForcesTable : IDisposable
         return table.index_select(0, rows).to(device).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The first <paramref name="rows"/> rows (a view of the table, host).</summary>
+    public Tensor Sample(int rows) => table.narrow(0, 0, Math.Min(rows, Count));
+
     /// <summary>Whether particle <paramref name="index"/> (dataset index) is in the table.</summary>
     public bool Holds(int index) => index >= 0 && index < rowOfHost.Length && rowOfHost[index] >= 0;
 

@@ -14,6 +14,7 @@ public static class ModelFactory
             LatentDim = o.LatentDimension,
             EncoderHidden = o.EncoderHidden,
             EncoderInputSize = EncoderInputChoice.Unresolved(o.EncoderInput) == TrainOptions.EncoderInputForces ? 3 * s.Count : null,
+            EncoderComponents = EncoderInputChoice.Unresolved(o.EncoderInput) == TrainOptions.EncoderInputForces ? o.EncoderForcesComponents : 0,
             DecoderHidden = o.DecoderHidden,
             TauSegmentation = o.TauSegmentation,
             Amortized = o.Amortized,

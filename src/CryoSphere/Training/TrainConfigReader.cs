@@ -68,6 +68,7 @@ public static class TrainConfigReader
                     o = o with { EncoderInput = Str(path, ctx, node) is null ? null : OneOf(path, ctx, node, "", TrainOptions.EncoderInputImage, TrainOptions.EncoderInputForces) };
                     break;
                 case "forces_cache_mib": o = o with { ForcesCacheMib = Int(path, ctx, node) ?? o.ForcesCacheMib }; break;
+                case "encoder_forces_components": o = o with { EncoderForcesComponents = Int(path, ctx, node) ?? 0 }; break;
                 case "latent_dimension": o = o with { LatentDimension = Int(path, ctx, node) ?? o.LatentDimension }; break;
                 case "tau_segmentation": o = o with { TauSegmentation = Dbl(path, ctx, node) ?? o.TauSegmentation }; break;
                 case "device": o = o with { Device = Str(path, ctx, node) ?? o.Device }; break;
@@ -163,6 +164,7 @@ public static class TrainConfigReader
         ("encoder_subtract_base", o => o with { EncoderSubtractBase = false }),
         ("encoder_input", o => o with { EncoderInput = TrainOptions.EncoderInputImage }),
         ("forces_cache_mib", o => o with { ForcesCacheMib = 0 }),
+        ("encoder_forces_components", o => o with { EncoderForcesComponents = 0 }),
     ];
 
     /// <summary>Reads a training run's own config.yaml (<see cref="Read"/>), giving keys added after it was written their value before.</summary>

@@ -53,6 +53,7 @@ public static class TrainConfigWriter
         Kv(w, 0, "encoder_subtract_base", B(o.EncoderSubtractBase));
         Kv(w, 0, "encoder_input", Q(o.EncoderInput));
         Kv(w, 0, "forces_cache_mib", N(o.ForcesCacheMib));
+        Kv(w, 0, "encoder_forces_components", N(o.EncoderForcesComponents));
         Kv(w, 0, "encoder_npix", N(o.EncoderNpix));
         Kv(w, 0, "latent_dimension", N(o.LatentDimension));
         Kv(w, 0, "tau_segmentation", N(o.TauSegmentation));

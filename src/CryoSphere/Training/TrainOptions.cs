@@ -75,6 +75,13 @@ public sealed record TrainOptions
     /// at 0, they are computed again every batch. They depend on the data and the base structure only (<see cref="ForcesTable"/>).
     /// </summary>
     public int ForcesCacheMib { get; init; } = 2048;
+    /// <summary>
+    /// `encoder_forces_components`: with forces for input, K > 0 makes the encoder read them projected on their K
+    /// principal components (fitted once from the training particles' forces when a run starts, kept with the model)
+    /// instead of all 3R values: the directions along which the particles' forces differ most, where a motion's pull
+    /// shows above the noise (docs/training-defaults.md §20). 0: all 3R values.
+    /// </summary>
+    public int EncoderForcesComponents { get; init; }
     /// <summary>Mask applied to encoder input, fraction of half the side; null = none.</summary>
     public double? InputMaskRadius { get; init; } = 1.0;
 

@@ -137,6 +137,7 @@ public static class Trainer
         if (o.Threads < 0) throw new InputException($"--threads must be 0 (all cores) or more (got {o.Threads})");
         if (o.LatentDimension < 1) throw new InputException($"latent dimension must be at least 1 (got {o.LatentDimension})");
         if (o.ForcesCacheMib < 0) throw new InputException($"forces_cache_mib must be 0 (off) or more (got {o.ForcesCacheMib})");
+        if (o.EncoderForcesComponents < 0) throw new InputException($"encoder_forces_components must be 0 (all forces) or more (got {o.EncoderForcesComponents})");
         int seed = o.Seed ?? DataParallel.FromRoot(comm, Random.Shared.Next(1, int.MaxValue));
         o = o with { Seed = seed };
         var folder = new RunFolder(o.OutDir);
@@ -250,6 +251,9 @@ public static class Trainer
         var objective = new BatchObjective(setup, model, pixelStats);
         var split = HeldOutSplit.Of(setup.Subset, o.HeldOutFraction, seed, o.Amortized);
         using var forcesTable = KeepForces(o, setup, objective, split.Train, Log, ct);
+        // A new model's projection comes from the data; a resumed one (or resume_model's) has it in its weights.
+        if (!resume && o.ResumeModel is null && model.Encoder is { Components: > 0 })
+            Log(ForcesProjection.Fit(model, forcesTable, objective, setup, split.Train, seed));
         if (!resume && split.HeldOut.Length > 0)
             Log($"held out {split.HeldOut.Length} of {setup.Subset.Length} particles (held_out_fraction {o.HeldOutFraction:G3}): their correlation goes into metrics.csv as {HeldOutColumn} (docs/training-defaults.md §13)");
         var loader = new BatchLoader(setup.Particles, o.BatchSize * comm.Size, seed, split.Train, slice: new RankSlice(comm.Rank, comm.Size));
