@@ -43,6 +43,14 @@ internal sealed class DataTermBench : IBenchmark
         for (int i = 0; i < r; i++) for (int c = 0; c < 3; c++) misfit = Math.Max(misfit, Math.Abs(baseHost[3 * i + c] - truthBase[3 * i + c] - delta[c]));
         Console.WriteLine($"run base = simulation base + ({delta[0]:F2}, {delta[1]:F2}, {delta[2]:F2}) Å, largest residual {misfit:F3} Å");
 
+        var (_, hardRaw, segs) = tr.Segmentation();
+        // −1 (a residue no segment moves) counts as one more group, the last.
+        var hard = hardRaw.Select(h => h < 0 ? segs : (int)h).ToArray();
+        segs++;
+        var sqModel = new double[segs];
+        var sqTruth = new double[segs];
+        var members = new int[segs];
+        foreach (var h in hard) members[h]++;
         var subset = Enumerable.Range(0, k).ToArray();
         var z = tr.LatentMeans(subset: subset);
         var cBase = new double[k];
@@ -75,6 +83,14 @@ internal sealed class DataTermBench : IBenchmark
                 var (_, per) = Losses.Correlation(pred, target, setup.LossMask);
                 return per.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
             }
+            // Per segment (hard assignment), the squared displacement from the base of the model's and the truth's residues.
+            var dm = (coordsModel - coordsBase).square().sum([2]).sum([0]).cpu().to_type(ScalarType.Float64).data<double>().ToArray();
+            var dt = (coordsTruth - coordsBase).square().sum([2]).sum([0]).cpu().to_type(ScalarType.Float64).data<double>().ToArray();
+            for (int q = 0; q < r; q++)
+            {
+                sqModel[hard[q]] += dm[q];
+                sqTruth[hard[q]] += dt[q];
+            }
             var pbBase = PerImage(coordsBase);
             var pt = PerImage(coordsTruth);
             var pm = PerImage(coordsModel);
@@ -92,6 +108,15 @@ internal sealed class DataTermBench : IBenchmark
         Console.WriteLine($"epoch {tr.Meta.Epoch}, {k} particles: mean correlation base {mb:F6}, truth {mt:F6}, model {mm:F6}");
         Console.WriteLine($"gain over the base: truth {mt - mb:E3}, model {mm - mb:E3} ({(mm - mb) / (mt - mb):F2} of the truth's); " +
                           $"r(model gain, truth gain) per particle {Statistics.Pearson(gM, gT):F3}");
+        Console.WriteLine("RMS displacement from the base per segment (residues), model / truth, Å:");
+        int start = 0;
+        for (int q = 1; q <= r; q++)
+        {
+            if (q < r && hard[q] == hard[start]) continue;
+            int g = hard[start];
+            Console.WriteLine($"  segment {g,2} residues {start + 1}-{q} ({members[g]} in all): {Math.Sqrt(sqModel[g] / Math.Max(1, (long)members[g] * k)):F2} / {Math.Sqrt(sqTruth[g] / Math.Max(1, (long)members[g] * k)):F2}");
+            start = q;
+        }
         return 0;
     }
 }
