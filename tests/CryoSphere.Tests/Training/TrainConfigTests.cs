@@ -179,11 +179,13 @@ public class TrainConfigTests
     [Fact]
     public void SegmentRotationCentreIsReadAndAnUnknownOneIsNamed()
     {
-        string p = WriteSet(ReferenceStyle + "\nsegment_rotation_centre: centroid\n");
-        Assert.Equal("centroid", TrainConfigReader.Read(p).SegmentRotationCentre);
+        string p = WriteSet(ReferenceStyle + "\nsegment_rotation_centre: origin\n");
+        Assert.Equal("origin", TrainConfigReader.Read(p).SegmentRotationCentre);
         var ake = StructureReader.ReadStructure(TestData.Structure("1ake.pdb"));
-        Assert.True(ModelFactory.Options(TrainConfigReader.Read(p), ake, 8, 4).RotateAboutSegmentCentroids);
-        Assert.False(ModelFactory.Options(new TrainOptions(), ake, 8, 4).RotateAboutSegmentCentroids);
+        Assert.False(ModelFactory.Options(TrainConfigReader.Read(p), ake, 8, 4).RotateAboutSegmentCentroids);
+        // The default (docs/training-defaults.md §20): each segment about its own centroid, in a YAML that does not say.
+        Assert.True(ModelFactory.Options(new TrainOptions(), ake, 8, 4).RotateAboutSegmentCentroids);
+        Assert.Equal("centroid", TrainConfigReader.Read(WriteSet(ReferenceStyle)).SegmentRotationCentre);
         p = WriteSet(ReferenceStyle + "\nsegment_rotation_centre: hinge\n");
         var e = Assert.Throws<InputException>(() => TrainConfigReader.Read(p));
         Assert.Contains("segment_rotation_centre", e.Message);
