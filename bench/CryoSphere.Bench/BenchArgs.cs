@@ -26,4 +26,17 @@ internal sealed class BenchArgs
         _values.TryGetValue(name, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : fallback;
 
     public string? String(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The run folder (--run) opened at --epoch (newest by default) and its simulation folder (--sim), with --threads
+    /// libtorch threads (1 by default): what the benchmarks that score a run against its truth read.
+    /// </summary>
+    public (Analysis.TrainedRun Run, string Sim) OpenRunAndSimulation()
+    {
+        string run = String("run") ?? throw new ArgumentException("--run DIR is required");
+        string sim = String("sim") ?? throw new ArgumentException("--sim DIR is required");
+        TorchSharp.torch.set_num_threads(Int("threads", 1));
+        int? epoch = String("epoch") is null ? null : Int("epoch", 0);
+        return (Analysis.TrainedRun.Open(run, epoch), sim);
+    }
 }

@@ -17,11 +17,8 @@ internal sealed class ScoreBench : IBenchmark
 
     public int Run(BenchArgs a)
     {
-        string run = a.String("run") ?? throw new ArgumentException("--run DIR is required");
-        string sim = a.String("sim") ?? throw new ArgumentException("--sim DIR is required");
-        torch.set_num_threads(a.Int("threads", 1));
-        int? epoch = a.String("epoch") is null ? null : a.Int("epoch", 0);
-        using var tr = TrainedRun.Open(run, epoch);
+        var (tr, sim) = a.OpenRunAndSimulation();
+        using var opened = tr;
         var z = tr.LatentMeans();
         var (_, hard, _) = tr.Segmentation();
         var m = MotionRecovery.Compute(z, tr.ParticleCount, tr.LatentDim, hard, SimulationTruth.Open(sim));
