@@ -47,13 +47,8 @@ public sealed class Encoder : nn.Module<Tensor, (Tensor Mu, Tensor Sigma)>
         sizes.AddRange(hidden ?? DefaultHidden);
         sizes.Add(2 * latentDim);
         mlp = new Mlp("mlp", sizes);
+        // Registers the projection's tensors as buffers too (projMean, projBasis, projScale in the state dict).
         RegisterComponents();
-        if (projMean is not null && !named_buffers().Any(b => b.name == "proj_mean"))
-        {
-            register_buffer("proj_mean", projMean);
-            register_buffer("proj_basis", projBasis!);
-            register_buffer("proj_scale", projScale!);
-        }
     }
 
     /// <summary>Sets the projection (<see cref="Components"/> > 0): mean (D), components (K × D), spread (K), copied in.</summary>
