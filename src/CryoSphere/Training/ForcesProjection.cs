@@ -23,27 +23,14 @@ internal static class ForcesProjection
         using var scope = NewDisposeScope();
         int m = Math.Min(train.Length, MaxParticles);
         if (m < k) throw new InputException($"encoder_forces_components is {k} but only {m} training particles give forces to fit them from");
-        Tensor data = table?.Sample(m) ?? Compute(objective, setup, train[..m]);
+        // Without a kept table, the first m particles' forces are computed as a table would hold them, for this fit only.
+        using var own = table is null ? ForcesTable.Build(objective, setup, train[..m]) : null;
+        Tensor data = (table ?? own!).Sample(m);
         var (mean, components, spread) = PrincipalSubspace.Fit(data, k, seed);
         encoder.SetProjection(mean.to(setup.Device), components.to(setup.Device), spread.clamp_min(1e-12).to(setup.Device));
         var x = data.to_type(ScalarType.Float64);
         double total = (x - x.mean([0])).square().sum().ToDouble() / Math.Max(1, m - 1);
         double share = spread.to_type(ScalarType.Float64).square().sum().ToDouble() / total;
         return FormattableString.Invariant($"encoder reads the forces on their {k} principal components, fitted from {m} particles ({100 * share:F1} % of the forces' variance)");
-    }
-
-    private static Tensor Compute(BatchObjective objective, TrainingSetup setup, int[] particles)
-    {
-        var all = empty([particles.Length, 3 * setup.Structure.Count], ScalarType.Float32);
-        var loader = new Data.BatchLoader(setup.Particles, 64, 0, particles);
-        int row = 0;
-        foreach (var pb in PreparedBatch.Each(objective, loader.Epoch(0, shuffle: false)))
-        {
-            using var _ = pb;
-            using var forces = objective.ComputeForces(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf);
-            all.narrow(0, row, pb.Count).copy_(forces.cpu());
-            row += pb.Count;
-        }
-        return all;
     }
 }
