@@ -125,6 +125,14 @@ public sealed record TrainOptions
     /// (docs/training-defaults.md §14).
     /// </summary>
     public string PlateauFrom { get; init; } = PlateauFromSettled;
+    /// <summary>
+    /// Plateau: the last quarter spans at least this many epochs (fewer only when they hold
+    /// <see cref="TrainingBudget.PlateauWindowSteps"/> steps). An epoch's mean correlation is noisy; a window of two
+    /// epochs right after the minimum budget read one flat pair of epochs as a plateau while the segments were still
+    /// being learned (nmp-1ake: stopped at epoch 29, segmentation 0.864; 0.977 by epoch 71, docs/training-defaults.md §21).
+    /// Runs before 2026-12-07 had 2.
+    /// </summary>
+    public int PlateauWindowEpochs { get; init; } = 4;
 
     /// <summary>The values of <see cref="PlateauFrom"/>.</summary>
     public const string PlateauFromStart = "start", PlateauFromSettled = "settled";

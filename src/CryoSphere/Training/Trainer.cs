@@ -132,6 +132,7 @@ public static class Trainer
         if (o.PlateauFrom is not (TrainOptions.PlateauFromStart or TrainOptions.PlateauFromSettled))
             throw new InputException($"plateau_from must be {TrainOptions.PlateauFromStart} or {TrainOptions.PlateauFromSettled} (got '{o.PlateauFrom}')");
         if (!(o.PlateauTolerance >= 0 && o.PlateauTolerance < 1)) throw new InputException($"plateau_tolerance must be in [0, 1) (got {o.PlateauTolerance})");
+        if (o.PlateauWindowEpochs < 1) throw new InputException($"plateau_window_epochs must be at least 1 (got {o.PlateauWindowEpochs})");
         if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction <= 0.5)) throw new InputException($"held_out_fraction must be in [0, 0.5] (got {o.HeldOutFraction})");
         if (o.NImages is < 1) throw new InputException($"--n-images / N_images must be at least 1 (got {o.NImages})");
         if (o.Threads < 0) throw new InputException($"--threads must be 0 (all cores) or more (got {o.Threads})");

@@ -6,7 +6,7 @@ namespace CryoSphere.Training;
 /// half the run); after <see cref="MinEpochs"/>, and when <see cref="TrainOptions.StopOnPlateau"/> is on, training
 /// stops at the end of the first epoch where the correlation improved by less than
 /// <see cref="TrainOptions.PlateauTolerance"/> of its gain since the loss schedules settled over the last quarter of
-/// the epochs since then (<see cref="TrainOptions.PlateauFrom"/>; or, the earlier rule, of its gain since the first
+/// the epochs since then, at least <see cref="WindowEpochs"/> (<see cref="TrainOptions.PlateauFrom"/>; or, the earlier rule, of its gain since the first
 /// epoch over the last quarter of all steps, counted only after the schedules settled); otherwise it stops after
 /// <see cref="TrainOptions.Epochs"/> epochs.
 /// </summary>
@@ -51,6 +51,16 @@ public sealed class TrainingBudget
     public int PlannedEpochs(int atLeast) =>
         Options.StopOnPlateau ? Math.Min(Options.Epochs, Math.Max(MinEpochs, atLeast)) : Options.Epochs;
 
+    /// <summary>Steps that make a plateau window long enough on their own, in however few epochs (large datasets: one epoch's mean is precise).</summary>
+    public const int PlateauWindowSteps = 1000;
+
+    /// <summary>
+    /// Epochs the plateau rule's last quarter spans at least: <see cref="TrainOptions.PlateauWindowEpochs"/>, or fewer
+    /// when fewer epochs hold <see cref="PlateauWindowSteps"/> steps.
+    /// </summary>
+    public int WindowEpochs =>
+        Math.Max(1, Math.Min(Options.PlateauWindowEpochs, (PlateauWindowSteps + StepsPerEpoch - 1) / StepsPerEpoch));
+
     /// <summary>
     /// Whether to stop after the epoch whose row is the last of <paramref name="corr"/> (the epoch means of the
     /// correlation loss, first epoch first; lower is better). Depends only on the metrics, so a resumed run
@@ -64,18 +74,21 @@ public sealed class TrainingBudget
         // noise fades in (or the free nats fade out) the correlation gets worse by design, so a window reaching into
         // the fade would read "no gain" while the latent still learns (two hinges: measured, docs/training-defaults.md §11).
         int settled = (int)Math.Ceiling(SettledEpochs) + 1;
+        int window = WindowEpochs;
         if (Options.PlateauFrom == TrainOptions.PlateauFromSettled)
         {
             // The gain on the settled loss only: what the latent and the segments still learn, without the base fit
             // of the first epochs that dwarfs a weak motion's gain (docs/training-defaults.md §14). No gain since the
             // schedules settled is a plateau.
             int from = Math.Min(settled, e - 2);
-            int quarter = Math.Min(e - 2, Math.Max(from, from + (int)Math.Floor(0.75 * (e - from))));
+            int quarter = Math.Min(e - window, Math.Min(e - 2, Math.Max(from, from + (int)Math.Floor(0.75 * (e - from)))));
+            if (quarter < from) return false; // the shortest window does not fit since the schedules settled yet
             double sinceSettled = corr[from - 1] - corr[e - 1];
             if (!(sinceSettled > 0)) return true;
             return corr[quarter - 1] - corr[e - 1] <= Options.PlateauTolerance * sinceSettled;
         }
-        int start = Math.Min(e - 2, Math.Max((int)Math.Floor(0.75 * e), settled));
+        int start = Math.Min(e - window, Math.Min(e - 2, Math.Max((int)Math.Floor(0.75 * e), settled)));
+        if (start < 1) return false;
         double total = corr[0] - corr[e - 1];
         double recent = corr[start - 1] - corr[e - 1];
         if (!(total > 0)) return false; // not learning at all yet: keep going to the cap

@@ -212,6 +212,19 @@ public class TrainConfigTests
     }
 
     [Fact]
+    public void PlateauWindowIsReadWrittenAndTwoForRunsFromBeforeIt()
+    {
+        Assert.Equal(6, TrainConfigReader.Read(WriteSet(ReferenceStyle + "\nplateau_window_epochs: 6\n")).PlateauWindowEpochs);
+        string w = Path.Combine(TestData.TempDir("plateau-window"), "config.yaml");
+        TrainConfigWriter.Write(w, new TrainOptions { PlateauWindowEpochs = 5 });
+        Assert.Equal(5, TrainConfigReader.ReadRecorded(w).PlateauWindowEpochs);
+        // A run from before the key judged its plateau on windows of two epochs: resumed, it stops where it would have.
+        File.WriteAllLines(w, File.ReadAllLines(w).Where(l => !l.StartsWith("plateau_window_epochs:")));
+        Assert.Equal(2, TrainConfigReader.ReadRecorded(w).PlateauWindowEpochs);
+        Assert.Equal(4, new TrainOptions().PlateauWindowEpochs);
+    }
+
+    [Fact]
     public void EncoderInputIsOneOfItsValuesAndImageForRunsFromBeforeIt()
     {
         Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.Read(WriteSet(ReferenceStyle + "\nencoder_input: forces\n")).EncoderInput);
