@@ -23,6 +23,7 @@ internal static class Program
         new BackprojectMemoryBench(),
         new FitBench(),
         new PairBench(),
+        new PlateauBench(),
     ];
 
     private static int Main(string[] args)
