@@ -41,8 +41,8 @@ public static class InformationCeiling
         int n = ds.BoxSize;
         var grid = new ImageGrid(n, ds.PixelSize);
         var s = truth.Base;
-        using var amps = tensor(s.Amplitudes);
-        using var states = tensor(points.SelectMany(p => truth.State(p)).ToArray(), [g, s.Count, 3]);
+        using var candidates = new CandidateRenderer(tensor(points.SelectMany(p => truth.State(p)).ToArray(), [g, s.Count, 3]),
+            tensor(s.Amplitudes), truth.Sigma, grid);
         var estimate = new double[d][];
         var truthCols = new double[d][];
         for (int c = 0; c < d; c++) { estimate[c] = new double[k]; truthCols[c] = truth.Coordinates.Columns[c][..k]; }
@@ -68,12 +68,10 @@ public static class InformationCeiling
             }
             // Image j's G candidates are rows j·G … j·G + G − 1.
             var img = tensor(buf.AsSpan(0, b * n * n).ToArray(), [b, 1, n, n]).expand(-1, g, -1, -1).reshape(b * g, n, n);
-            var rot = tensor(rots, [b, 3, 3]).repeat_interleave(g, 0);
             var shift = tensor(shifts, [b, 2]).repeat_interleave(g, 0);
-            var st = states.repeat(b, 1, 1);
             using var ctf = ds.Table.Ctf is null ? null
                 : CtfBatch.From(Enumerable.Range(i0, b).SelectMany(i => Enumerable.Repeat(ds.Table.Ctf[i], g)).ToArray(), CPU);
-            var clean = ImageFormation.Apply(GaussianRenderer.RotateAndProject(st, rot, amps, truth.Sigma, grid), ctf, shift, grid);
+            var clean = ImageFormation.Apply(candidates.Project(tensor(rots, [b, 3, 3])), ctf, shift, grid);
             // The training loss's correlation, so the oracle scores images the way the model is scored.
             var (_, perImage) = Losses.Correlation(clean, img);
             var best = perImage.reshape(b, g).argmax(1).data<long>().ToArray();

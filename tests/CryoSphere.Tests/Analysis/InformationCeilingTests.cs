@@ -41,6 +41,41 @@ public class InformationCeilingTests
         Assert.True(noisy.R[0] < clean.R[0] - 0.1, $"noisy r {noisy.R[0]} vs clean {clean.R[0]}");
     }
 
+    /// <summary>
+    /// The candidates' projections with the atoms no state moves projected once per pose equal those with every atom
+    /// projected for every state (the projection is a sum over atoms).
+    /// </summary>
+    [Fact]
+    public void StillAtomsProjectedOncePerPoseGiveTheSameCandidates()
+    {
+        var s = StructureReader.ReadStructure(Ake, ["A"]);
+        var hinge = new HingeMotion(s, ["A:122-159"], "A:118,A:167", [-45, 45], null);
+        float[] states = Enumerable.Range(0, 7).SelectMany(i => hinge.Coordinates([-45 + 15.0 * i])).ToArray();
+        var grid = new CryoSphere.Imaging.ImageGrid(48, 2.0);
+        using var split = new CandidateRenderer(TorchSharp.torch.tensor(states, [7, s.Count, 3]), TorchSharp.torch.tensor(s.Amplitudes), 2.0, grid);
+        using var whole = new CandidateRenderer(TorchSharp.torch.tensor(states, [7, s.Count, 3]), TorchSharp.torch.tensor(s.Amplitudes), 2.0, grid, splitStill: false);
+        Assert.Equal(s.Count - 38, split.StillAtoms);   // all but the LID's 38 residues
+        Assert.Equal(0, whole.StillAtoms);
+        // Three poses: a random rotation each (QR of a Gaussian matrix, sign fixed to a proper rotation).
+        var rng = new Random(5);
+        var rots = new float[3 * 9];
+        for (int j = 0; j < 3; j++)
+        {
+            using var q = TorchSharp.torch.linalg.qr(TorchSharp.torch.tensor(Enumerable.Range(0, 9).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray(), [3, 3])).Q;
+            using var r = TorchSharp.torch.linalg.det(q).item<float>() < 0 ? -q : q.alias();
+            r.data<float>().CopyTo(rots, 9 * j);
+        }
+        using var rot = TorchSharp.torch.tensor(rots, [3, 3, 3]);
+        using var a = split.Project(rot);
+        using var b = whole.Project(rot);
+        Assert.Equal(new long[] { 21, 48, 48 }, a.shape);
+        double scale = b.abs().max().item<float>();
+        Assert.True(scale > 0);
+        Assert.True((a - b).abs().max().item<float>() < 1e-5 * scale, "split and whole projections differ");
+        // The states differ where the LID is: the candidates are not all one image.
+        Assert.True((b[0] - b[6]).abs().max().item<float>() > 0.01 * scale);
+    }
+
     [Fact]
     public void TrajectoryFramesAreClassifiedExactlyWithoutNoise()
     {
