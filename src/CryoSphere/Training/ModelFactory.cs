@@ -18,7 +18,7 @@ public static class ModelFactory
             DecoderHidden = o.DecoderHidden,
             TauSegmentation = o.TauSegmentation,
             Amortized = o.Amortized,
-            RotateAboutSegmentCentroids = o.SegmentRotationCentre == TrainOptions.RotationAboutCentroid,
+            RotateAboutSegmentCentroids = SegmentRotationCentreChoice.Resolve(o) == TrainOptions.RotationAboutCentroid,
             ImageCount = imageCount,
             LatentRows = latentRows,
         };

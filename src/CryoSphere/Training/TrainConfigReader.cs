@@ -75,7 +75,7 @@ public static class TrainConfigReader
                 case "threads": o = o with { Threads = Int(path, ctx, node) ?? 0 }; break;
                 case "amortized": o = o with { Amortized = Bool(path, ctx, node) ?? true }; break;
                 case "segment_rotation_centre":
-                    o = o with { SegmentRotationCentre = OneOf(path, ctx, node, o.SegmentRotationCentre, TrainOptions.RotationAboutOrigin, TrainOptions.RotationAboutCentroid) };
+                    o = o with { SegmentRotationCentre = Str(path, ctx, node) is null ? null : OneOf(path, ctx, node, "", TrainOptions.RotationAboutOrigin, TrainOptions.RotationAboutCentroid) };
                     break;
                 case "N_images": o = o with { NImages = Int(path, ctx, node) }; break;
                 case "N_epochs": o = o with { Epochs = Int(path, ctx, node) ?? o.Epochs }; break;

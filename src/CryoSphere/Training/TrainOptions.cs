@@ -91,12 +91,14 @@ public sealed record TrainOptions
     public bool Amortized { get; init; } = true;
 
     /// <summary>
-    /// `segment_rotation_centre`: "centroid" (the default) turns each segment about its own centroid
-    /// (<see cref="Model.ModelOptions.RotateAboutSegmentCentroids"/>); "origin" about the box centre (method.md §5). The
-    /// same rigid motions either way; about the origin a domain far from the centre must learn a translation tied to its
-    /// rotation by the lever arm, which held Cas9's HNH at half its ceiling (docs/training-defaults.md §20).
+    /// `segment_rotation_centre`: "centroid" turns each segment about its own centroid
+    /// (<see cref="Model.ModelOptions.RotateAboutSegmentCentroids"/>); "origin" about the box centre (method.md §5); null
+    /// (the default): chosen by what the encoder reads when a new run starts (<see cref="SegmentRotationCentreChoice"/>) and
+    /// written resolved into config.yaml. The same rigid motions either way; about the origin a domain far from the
+    /// centre must learn a translation tied to its rotation by the lever arm, which held Cas9's HNH at half its ceiling
+    /// (docs/training-defaults.md §20).
     /// </summary>
-    public string SegmentRotationCentre { get; init; } = RotationAboutCentroid;
+    public string? SegmentRotationCentre { get; init; }
 
     /// <summary>The values of <see cref="SegmentRotationCentre"/>.</summary>
     public const string RotationAboutOrigin = "origin", RotationAboutCentroid = "centroid";

@@ -173,7 +173,7 @@ public static class Trainer
         if (lead && folder.CleanTemporaries() is var cleaned and > 0) Log($"removed {cleaned} temporary file(s) left by an earlier, killed run");
         if (comm.Size > 1) Log($"data parallel: {comm.Description}; batch {o.BatchSize} per rank, {o.BatchSize * comm.Size} per step");
         PixelStatistics? newStats = null;
-        string? encoderNote = null, warmupNote = null;
+        string? encoderNote = null, warmupNote = null, centreNote = null;
         if (!resume)
         {
             newStats = setup.EstimateImageStatistics(seed);
@@ -207,6 +207,12 @@ public static class Trainer
                 o = o with { LatentNoiseWarmup = warm };
                 warmupNote = $"latent noise warm-up {(warm ? "on" : "off")} ({LatentNoiseWarmupChoice.Why(setup.EncoderInput, warmSnr)}; set latent_noise_warmup to choose)";
             }
+            if (o.SegmentRotationCentre is null)
+            {
+                o = o with { SegmentRotationCentre = SegmentRotationCentreChoice.For(setup.EncoderInput) };
+                centreNote =
+                    $"segments turn about {(o.SegmentRotationCentre == TrainOptions.RotationAboutCentroid ? "their own centroids" : "the box centre")} ({SegmentRotationCentreChoice.Why(setup.EncoderInput)}; set segment_rotation_centre to choose)";
+            }
             // Segment counts left to the default are fixed from this structure, so config.yaml names the model trained.
             o = o with { Segmentation = ModelFactory.ResolvedSegmentation(o, setup.Structure) };
             // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
@@ -216,6 +222,7 @@ public static class Trainer
             Log(inputNote);
             if (encoderNote is not null) Log(encoderNote);
             if (warmupNote is not null) Log(warmupNote);
+            if (centreNote is not null) Log(centreNote);
         }
         foreach (var c in changes) Log("resume changes " + c);
         foreach (var w in setup.Particles.Table.Warnings) Warn(w);

@@ -183,9 +183,12 @@ public class TrainConfigTests
         Assert.Equal("origin", TrainConfigReader.Read(p).SegmentRotationCentre);
         var ake = StructureReader.ReadStructure(TestData.Structure("1ake.pdb"));
         Assert.False(ModelFactory.Options(TrainConfigReader.Read(p), ake, 8, 4).RotateAboutSegmentCentroids);
-        // The default (docs/training-defaults.md §20): each segment about its own centroid, in a YAML that does not say.
-        Assert.True(ModelFactory.Options(new TrainOptions(), ake, 8, 4).RotateAboutSegmentCentroids);
-        Assert.Equal("centroid", TrainConfigReader.Read(WriteSet(ReferenceStyle)).SegmentRotationCentre);
+        // Unset (docs/training-defaults.md §21): chosen by what the encoder reads — centroids with forces, the box centre
+        // with the image; a YAML that does not say leaves it to that choice.
+        Assert.Null(TrainConfigReader.Read(WriteSet(ReferenceStyle)).SegmentRotationCentre);
+        Assert.True(ModelFactory.Options(new TrainOptions { EncoderInput = TrainOptions.EncoderInputForces }, ake, 8, 4).RotateAboutSegmentCentroids);
+        Assert.False(ModelFactory.Options(new TrainOptions { EncoderInput = TrainOptions.EncoderInputImage }, ake, 8, 4).RotateAboutSegmentCentroids);
+        Assert.True(ModelFactory.Options(new TrainOptions { EncoderInput = TrainOptions.EncoderInputImage, SegmentRotationCentre = "centroid" }, ake, 8, 4).RotateAboutSegmentCentroids);
         p = WriteSet(ReferenceStyle + "\nsegment_rotation_centre: hinge\n");
         var e = Assert.Throws<InputException>(() => TrainConfigReader.Read(p));
         Assert.Contains("segment_rotation_centre", e.Message);

@@ -18,6 +18,21 @@ public class TrainerTests(TinyDataset data) : IClassFixture<TinyDataset>
         }
     }
 
+    /// <summary>A new run with the centre unset records the one chosen from what its encoder reads, and says why.</summary>
+    [Theory]
+    [InlineData(TrainOptions.EncoderInputForces, TrainOptions.RotationAboutCentroid)]
+    [InlineData(TrainOptions.EncoderInputImage, TrainOptions.RotationAboutOrigin)]
+    public void TheRotationCentreIsChosenByTheEncoderInputAndRecorded(string input, string centre)
+    {
+        string dir = Path.Combine(TestData.TempDir("centre"), "r");
+        Trainer.Run(data.Options(dir, 1) with { EncoderInput = input, SegmentRotationCentre = null });
+        Assert.Equal(centre, TrainConfigReader.ReadRecorded(Path.Combine(dir, "config.yaml")).SegmentRotationCentre);
+        Assert.Contains("set segment_rotation_centre to choose", File.ReadAllText(Path.Combine(dir, "run.log")));
+        // Analysed as trained: the model built from the recorded config turns segments about the same centre.
+        using var run = TrainedRun.Open(dir, needImages: false);
+        Assert.Equal(centre, run.Options.SegmentRotationCentre);
+    }
+
     [Fact]
     public void ResumedRunMatchesAnUninterruptedOneExactly()
     {
