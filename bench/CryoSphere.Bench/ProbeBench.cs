@@ -19,7 +19,7 @@ namespace CryoSphere.Bench;
 internal sealed class ProbeBench : IBenchmark
 {
     public string Name => "probe";
-    public string Usage => "--run DIR --sim DIR [--epochs 30 --lr 3e-4 --batch 64 --held-out 0.1 --seed 1 --threads 1 --coordinate 0 --side S --hidden a,b,c --undo-psi true --features image|forces --scale set|image --pca K]: supervised encoder, held-out r per epoch";
+    public string Usage => "--run DIR --sim DIR [--epochs 30 --lr 3e-4 --batch 64 --held-out 0.1 --seed 1 --threads 1 --coordinate 0 --side S --hidden a,b,c --undo-psi true --features image|forces --scale set|image --pca K --rigid-starts i,j,… --whiten true --particles N]: supervised encoder, held-out r per epoch";
 
     public int Run(BenchArgs a)
     {
@@ -35,13 +35,33 @@ internal sealed class ProbeBench : IBenchmark
             : Enumerable.Range(0, tr.ParticleCount).Select(i => (double)tr.Setup.Particles.Table.Rotations![9 * i + 8]).ToArray();
         using var guard = NativeCallGuard.Enter();
         bool forces = a.String("features") == "forces";
-        Tensor inputs = forces ? Forces(tr, a.String("scale") == "image") : EncoderInputs(tr);
+        Tensor inputs = forces ? Forces(tr, a.String("scale") == "image", null) : EncoderInputs(tr);
         int n = tr.ParticleCount, side = tr.Setup.EncoderSide;
+        // The forces summed into each part's net force and torque about its centroid (6 per part, parts starting at the
+        // given residue indices): what a decoder of rigid segments can read of them, the rest being noise to it.
+        if (forces && a.String("rigid-starts") is { } starts)
+        {
+            int[] st = starts.Split(',').Select(int.Parse).ToArray();
+            inputs = RigidBodyForces(inputs, tr.Setup.BaseCoords, st);
+            // Whitened by the forces that white noise alone gives at the same poses and CTFs: the metric in which
+            // fitting noise gains alike along every direction, as it does in the loss, so the principal components
+            // are the directions where the images hold more than noise.
+            if (a.String("whiten") == "true")
+            {
+                Tensor noise = RigidBodyForces(Forces(tr, a.String("scale") == "image", seed + 1000), tr.Setup.BaseCoords, st).to_type(ScalarType.Float64);
+                Tensor cov = noise.t().matmul(noise) / noise.shape[0];
+                Tensor l = linalg.cholesky(cov);
+                inputs = linalg.solve_triangular(l, inputs.to_type(ScalarType.Float64).t(), upper: false).t().to_type(ScalarType.Float32);
+                Console.WriteLine("whitened by the covariance of white-noise forces");
+            }
+        }
         // Variants of the encoder: each particle turned back by its in-plane angle, fewer input pixels (Fourier crop),
         // other hidden layers.
         if (!forces && a.String("undo-psi") == "true" && tr.Setup.Particles.Table.Rotations is { } rot)
             inputs = Imaging.InPlaneRotation.TurnBack(inputs, Imaging.InPlaneRotation.Psi(tensor(rot, [n, 3, 3])));
         if (!forces && a.String("side") is not null && a.Int("side", side) != side) (inputs, side) = (Imaging.Fourier.FourierCrop(inputs, a.Int("side", side)), a.Int("side", side));
+        // --particles N: the first N only, to see how what can be learned grows with the data set's size.
+        if (a.Int("particles", n) < n) { n = a.Int("particles", n); inputs = inputs.narrow(0, 0, n); y = y[..n]; }
         int[] hidden = a.String("hidden") is { } h ? h.Split(',').Select(int.Parse).ToArray() : tr.Options.EncoderHidden;
         double mean = y.Average(), sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Average());
         Tensor target = tensor(y.Select(v => (float)((v - mean) / sd)).ToArray());
@@ -97,23 +117,47 @@ internal sealed class ProbeBench : IBenchmark
 
     // Per particle, the gradient of its correlation with the base structure's prediction with respect to each Cα
     // (R·3 values in the molecule's frame, so alike for one conformation at every pose), scaled to unit RMS over the set.
-    private static Tensor Forces(TrainedRun tr, bool perImageScale)
+    private static Tensor Forces(TrainedRun tr, bool perImageScale, int? noiseSeed)
     {
         var setup = tr.Setup;
         int r = (int)setup.BaseCoords.shape[0];
         var all = zeros(tr.ParticleCount, 3 * r);
         var objective = new BatchObjective(setup, null, new PixelStatistics(tr.Meta.ImageMean, tr.Meta.ImageStd, 0));
+        var gen = noiseSeed is { } ns ? new Generator().manual_seed(ns) : null;
         foreach (var pb in PreparedBatch.Each(objective, new BatchLoader(setup.Particles, 256, 0, null).Epoch(0, shuffle: false)))
         {
             using var _ = pb;
             Tensor coords = setup.BaseCoords.unsqueeze(0).expand(pb.Count, -1, -1).clone().requires_grad_(true);
-            var (target, pred) = objective.TargetAndPrediction(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf, coords);
+            // With a noise seed: white Gaussian noise in place of each image (the simulator's noise model).
+            Tensor images = gen is null ? pb.Images : randn(pb.Images.shape, generator: gen).to(pb.Images.device);
+            var (target, pred) = objective.TargetAndPrediction(images, pb.Rotations, pb.Shifts, pb.Ctf, coords);
             var (_, perImage) = Losses.Correlation(pred, target, setup.LossMask);
             Tensor g = autograd.grad([perImage.sum()], [coords])[0];
             Tensor idx = tensor(pb.HostIndices[..pb.Count].Select(i => (long)i).ToArray());
             all.index_copy_(0, idx, g.reshape(pb.Count, -1).detach().cpu());
         }
-        return perImageScale ? all / all.square().mean(new long[] { 1 }, keepdim: true).sqrt() : all / all.square().mean().sqrt();
+        // With a noise seed the set's scale is left as it is, so both can be put in one metric.
+        return perImageScale ? all / all.square().mean(new long[] { 1 }, keepdim: true).sqrt() : noiseSeed is null ? all / all.square().mean().sqrt() : all;
+    }
+
+    private static Tensor RigidBodyForces(Tensor forces, Tensor baseCoords, int[] starts)
+    {
+        using var noGrad = no_grad();
+        int r = (int)baseCoords.shape[0];
+        var f = forces.reshape(forces.shape[0], r, 3);
+        var parts = new List<Tensor>();
+        for (int p = 0; p < starts.Length; p++)
+        {
+            int a = starts[p], b = p + 1 < starts.Length ? starts[p + 1] : r;
+            var x = baseCoords.narrow(0, a, b - a);
+            var fp = f.narrow(1, a, b - a);
+            var arm = (x - x.mean(new long[] { 0 }, keepdim: true)).unsqueeze(0).expand_as(fp);
+            parts.Add(fp.sum(1));
+            parts.Add(linalg.cross(arm, fp, -1).sum(1));
+        }
+        Console.WriteLine($"rigid-body forces of {starts.Length} parts starting at residue indices {string.Join(",", starts)}");
+        var g = cat(parts, 1);
+        return g / g.square().mean().sqrt();
     }
 
     // The inputs projected on their top K principal components (from the training split): how much of the motion
