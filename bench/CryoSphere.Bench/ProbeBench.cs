@@ -42,17 +42,17 @@ internal sealed class ProbeBench : IBenchmark
         if (forces && a.String("rigid-starts") is { } starts)
         {
             int[] st = starts.Split(',').Select(int.Parse).ToArray();
-            inputs = RigidBodyForces(inputs, tr.Setup.BaseCoords, st);
-            // Whitened by the forces that white noise alone gives at the same poses and CTFs: the metric in which
-            // fitting noise gains alike along every direction, as it does in the loss, so the principal components
-            // are the directions where the images hold more than noise.
+            inputs = RigidForceSpectrum.GeneralisedForces(inputs, tr.Setup.BaseCoords, st);
+            Console.WriteLine($"net force and torque of {st.Length} parts starting at residue indices {starts}");
+            // In the metric of the forces white noise alone gives at the same poses and CTFs; the top component of all
+            // particles, found without the truth, is what a learner of these parts can reach (RigidForceSpectrum).
             if (a.String("whiten") == "true")
             {
-                Tensor noise = RigidBodyForces(Forces(tr, a.String("scale") == "image", seed + 1000), tr.Setup.BaseCoords, st).to_type(ScalarType.Float64);
-                Tensor cov = noise.t().matmul(noise) / noise.shape[0];
-                Tensor l = linalg.cholesky(cov);
-                inputs = linalg.solve_triangular(l, inputs.to_type(ScalarType.Float64).t(), upper: false).t().to_type(ScalarType.Float32);
-                Console.WriteLine("whitened by the covariance of white-noise forces");
+                Tensor noise = RigidForceSpectrum.GeneralisedForces(Forces(tr, a.String("scale") == "image", seed + 1000), tr.Setup.BaseCoords, st);
+                int m = a.Int("particles", n);
+                double rSpectral = Statistics.Pearson(RigidForceSpectrum.TopComponent(inputs.narrow(0, 0, m), noise), y[..m]);
+                Console.WriteLine($"spectral estimate in the noise's metric, {m} particles: |r| {Math.Abs(rSpectral):F3}");
+                inputs = RigidForceSpectrum.Whiten(inputs, noise).to_type(ScalarType.Float32);
             }
         }
         // Variants of the encoder: each particle turned back by its in-plane angle, fewer input pixels (Fourier crop),
@@ -138,26 +138,6 @@ internal sealed class ProbeBench : IBenchmark
         }
         // With a noise seed the set's scale is left as it is, so both can be put in one metric.
         return perImageScale ? all / all.square().mean(new long[] { 1 }, keepdim: true).sqrt() : noiseSeed is null ? all / all.square().mean().sqrt() : all;
-    }
-
-    private static Tensor RigidBodyForces(Tensor forces, Tensor baseCoords, int[] starts)
-    {
-        using var noGrad = no_grad();
-        int r = (int)baseCoords.shape[0];
-        var f = forces.reshape(forces.shape[0], r, 3);
-        var parts = new List<Tensor>();
-        for (int p = 0; p < starts.Length; p++)
-        {
-            int a = starts[p], b = p + 1 < starts.Length ? starts[p + 1] : r;
-            var x = baseCoords.narrow(0, a, b - a);
-            var fp = f.narrow(1, a, b - a);
-            var arm = (x - x.mean(new long[] { 0 }, keepdim: true)).unsqueeze(0).expand_as(fp);
-            parts.Add(fp.sum(1));
-            parts.Add(linalg.cross(arm, fp, -1).sum(1));
-        }
-        Console.WriteLine($"rigid-body forces of {starts.Length} parts starting at residue indices {string.Join(",", starts)}");
-        var g = cat(parts, 1);
-        return g / g.square().mean().sqrt();
     }
 
     // The inputs projected on their top K principal components (from the training split): how much of the motion
