@@ -9,7 +9,7 @@ namespace CryoSphere.Analysis;
 /// the top principal component in the metric of the noise (docs/training-defaults.md §22). That is the spectral
 /// estimate of a spiked covariance model: the motion adds variance along one direction, noise along all; it finds the
 /// direction only when the data set is large enough for that variance to stand out of the noise's sample spread, so
-/// its r with the truth says how much of the per-image ceiling the data set's size lets any learner reach.
+/// its r with the truth says how much of the per-image ceiling the data set's size lets a learner of those parts reach.
 /// </summary>
 public static class RigidForceSpectrum
 {
