@@ -20,6 +20,7 @@ public static class RigidForceSpectrum
     /// </summary>
     public static Tensor GeneralisedForces(Tensor forces, Tensor coords, IReadOnlyList<int> starts)
     {
+        using var guard = NativeCallGuard.Enter();
         int r = (int)coords.shape[0];
         if (starts.Count == 0 || starts[0] != 0 || starts.Zip(starts.Skip(1)).Any(p => p.Second <= p.First) || starts[^1] >= r)
             throw new ArgumentException($"part starts must ascend from 0 below {r}: {string.Join(",", starts)}", nameof(starts));
@@ -45,6 +46,7 @@ public static class RigidForceSpectrum
     /// </summary>
     public static Tensor Whiten(Tensor data, Tensor noise)
     {
+        using var guard = NativeCallGuard.Enter();
         if (data.shape[1] != noise.shape[1]) throw new ArgumentException("data and noise must have the same features");
         if (noise.shape[0] <= noise.shape[1]) throw new ArgumentException($"noise needs more samples ({noise.shape[0]}) than features ({noise.shape[1]})");
         using var scope = NewDisposeScope();
@@ -65,6 +67,7 @@ public static class RigidForceSpectrum
     /// </summary>
     public static double[] TopComponent(Tensor data, Tensor noise)
     {
+        using var guard = NativeCallGuard.Enter();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var w = Whiten(data, noise);
