@@ -53,6 +53,15 @@ public static class DataParallel
         return (int)t.ToDouble();
     }
 
+    /// <summary>Rank 0's <paramref name="candidate"/> on every rank (a weight chosen from data).</summary>
+    public static double FromRoot(ICommunicator c, double candidate)
+    {
+        if (c.Size == 1) return candidate;
+        using var t = tensor(new double[] { candidate });
+        c.Broadcast(t);
+        return t.ToDouble();
+    }
+
     /// <summary>Rank 0's bytes on every rank (its length first, then the bytes).</summary>
     public static byte[] Broadcast(ICommunicator c, byte[]? rootBytes)
     {

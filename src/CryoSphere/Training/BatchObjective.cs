@@ -168,6 +168,19 @@ public sealed class BatchObjective
         return (signal.MoveToOuterDisposeScope(), residual.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// Per image (B), the loss's correlation (target, mask, image formation) of the base structure's prediction with the
+    /// image: what a model that explains nothing of the motion already reaches (<see cref="SignalEstimate"/>).
+    /// </summary>
+    public Tensor BaseCorrelation(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor coords = setup.BaseCoords.detach().unsqueeze(0).expand(images.shape[0], -1, -1).contiguous();
+        var (_, perImage) = Losses.Correlation(Predict(coords, rotations, CtfHalf(ctf, images), shifts), Target(images), setup.LossMask);
+        return perImage.MoveToOuterDisposeScope();
+    }
+
     private bool Forces => setup.EncoderInput == TrainOptions.EncoderInputForces;
 
     /// <summary>

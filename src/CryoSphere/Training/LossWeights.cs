@@ -20,7 +20,7 @@ public sealed record LossWeights(double KlLatent, double KlSegMean, double KlSeg
         // A term without β takes the default's β (TrainOptions.Defaults); KL(z) has none there: its default depends on N.
         var d = TrainOptions.Defaults;
         double Default(LossTermOptions t) => t.Beta ?? 0;
-        double klDefault = TrainOptions.KlLatentPerPixel / ((double)imageSide * imageSide);
+        double klDefault = KlLatentChoice.Default(imageSide);
         return new LossWeights(V(o.KlLatent, klDefault), V(o.KlSegmentationMean, Default(d.KlSegmentationMean)),
             V(o.KlSegmentationStd, Default(d.KlSegmentationStd)), V(o.KlSegmentationProportions, Default(d.KlSegmentationProportions)),
             V(o.Continuity, Default(d.Continuity)), V(o.Clash, Default(d.Clash)), V(o.L2, Default(d.L2)),

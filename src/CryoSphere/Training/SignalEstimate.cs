@@ -15,8 +15,18 @@ namespace CryoSphere.Training;
 /// </summary>
 public static class SignalEstimate
 {
+    /// <summary>What the sample measured.</summary>
+    /// <param name="ParticleSnr">Particle SNR; NaN when nothing is measurable.</param>
+    /// <param name="BaseCorrelation">The images' mean correlation with the base structure, in the loss's own measure (<see cref="BatchObjective.BaseCorrelation"/>); NaN when nothing is measurable.</param>
+    /// <param name="LossPixels">Pixels the correlation runs over (the loss mask's, else the image's).</param>
+    public readonly record struct Measured(double ParticleSnr, double BaseCorrelation, double LossPixels);
+
     /// <summary>Particle SNR over up to <paramref name="sample"/> particles drawn with <paramref name="seed"/>; NaN when nothing is measurable.</summary>
-    public static double ParticleSnr(TrainingSetup setup, PixelStatistics stats, int seed, int sample = 512)
+    public static double ParticleSnr(TrainingSetup setup, PixelStatistics stats, int seed, int sample = 512) =>
+        Measure(setup, stats, seed, sample).ParticleSnr;
+
+    /// <summary>The particle SNR and the base structure's correlation over up to <paramref name="sample"/> particles drawn with <paramref name="seed"/>.</summary>
+    public static Measured Measure(TrainingSetup setup, PixelStatistics stats, int seed, int sample = 512)
     {
         var idx = setup.Subset.ToArray();
         new Random(seed).Shuffle(idx);
@@ -25,15 +35,19 @@ public static class SignalEstimate
         var loader = new BatchLoader(setup.Particles, 64, seed, take);
         using var guard = NativeCallGuard.Enter();
         using var disc = Masks.CircularPixels(setup.Grid.N, DiscRadiusPixels(setup), setup.Device);
-        double signal = 0, residual = 0;
+        double signal = 0, residual = 0, correlation = 0;
         foreach (var pb in PreparedBatch.Each(objective, loader.Epoch(0, shuffle: false)))
         {
             using var _ = pb;
             var (s, r) = objective.BaseModelFit(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf, disc);
             signal += s.sum().ToDouble();
             residual += r.sum().ToDouble();
+            using var rho = objective.BaseCorrelation(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf);
+            correlation += rho.to_type(ScalarType.Float64).sum().ToDouble();
         }
-        return residual > 0 && signal > 0 ? signal / residual : double.NaN;
+        double pixels = setup.LossMask is { } m ? m.sum().ToDouble() : (double)setup.Grid.N * setup.Grid.N;
+        return new Measured(residual > 0 && signal > 0 ? signal / residual : double.NaN,
+            take.Length > 0 && double.IsFinite(correlation) ? correlation / take.Length : double.NaN, pixels);
     }
 
     /// <summary>The particle's disc: the base structure's largest distance from the box centre plus two Gaussian widths, as the simulator measures it.</summary>

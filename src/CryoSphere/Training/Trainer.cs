@@ -173,12 +173,13 @@ public static class Trainer
         if (lead && folder.CleanTemporaries() is var cleaned and > 0) Log($"removed {cleaned} temporary file(s) left by an earlier, killed run");
         if (comm.Size > 1) Log($"data parallel: {comm.Description}; batch {o.BatchSize} per rank, {o.BatchSize * comm.Size} per step");
         PixelStatistics? newStats = null;
-        string? encoderNote = null, warmupNote = null, centreNote = null;
+        string? encoderNote = null, warmupNote = null, centreNote = null, klNote = null;
         if (!resume)
         {
             newStats = setup.EstimateImageStatistics(seed);
             var stats = newStats.Value;
-            var snr = new Lazy<double>(() => SignalEstimate.ParticleSnr(setup, stats, seed));
+            var measured = new Lazy<SignalEstimate.Measured>(() => SignalEstimate.Measure(setup, stats, seed));
+            var snr = new Lazy<double>(() => measured.Value.ParticleSnr);
             string inputWhy = "configured";
             if (o.EncoderInput is null && o.ResumeModel is { } from)
             {
@@ -213,6 +214,13 @@ public static class Trainer
                 centreNote =
                     $"segments turn about {(o.SegmentRotationCentre == TrainOptions.RotationAboutCentroid ? "their own centroids" : "the box centre")} ({SegmentRotationCentreChoice.Why(setup.EncoderInput)}; set segment_rotation_centre to choose)";
             }
+            if (o.KlLatent.Beta is null)
+            {
+                // Written to config.yaml when priced, so a resume weighs KL(z) as this run did.
+                double priced = DataParallel.FromRoot(comm, KlLatentChoice.Priced(measured.Value, setup.Grid.N) ?? 0);
+                if (priced > 0) o = o with { KlLatent = o.KlLatent with { Beta = priced } };
+                klNote = KlLatentChoice.Why(measured.Value, setup.Grid.N);
+            }
             // Segment counts left to the default are fixed from this structure, so config.yaml names the model trained.
             o = o with { Segmentation = ModelFactory.ResolvedSegmentation(o, setup.Structure) };
             // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
@@ -223,6 +231,7 @@ public static class Trainer
             if (encoderNote is not null) Log(encoderNote);
             if (warmupNote is not null) Log(warmupNote);
             if (centreNote is not null) Log(centreNote);
+            if (klNote is not null) Log(klNote);
         }
         foreach (var c in changes) Log("resume changes " + c);
         foreach (var w in setup.Particles.Table.Warnings) Warn(w);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CryoSphere.IO;
 using CryoSphere.Simulation;
 using CryoSphere.Training;
 
@@ -9,10 +10,12 @@ public sealed class RigidSnrSets
 {
     public string High { get; } = Make(0.2);
     public string Low { get; } = Make(0.01);
+    /// <summary>Low's clean images: same seed, so the same poses, CTFs and shifts (the noise has its own generator).</summary>
+    public string LowClean { get; } = Make(null);
 
-    private static string Make(double snr)
+    private static string Make(double? snr)
     {
-        string dir = TestData.TempDir($"rigid-snr-{snr}");
+        string dir = TestData.TempDir($"rigid-snr-{snr?.ToString() ?? "clean"}");
         Simulator.Run(new SimulationOptions
         {
             StructurePath = TestData.Structure("1ake.pdb"), Chains = ["A"], Motion = "hinge", Selections = ["A:122-159"],
@@ -76,6 +79,44 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
     }
 
     [Fact]
+    public void BaseCorrelationIsTheNoisyImagesCorrelationWithTheCleanOnesInTheLossMask()
+    {
+        using var setup = TrainingSetup.Create(RigidSnrSets.Options(sets.Low));
+        var m = SignalEstimate.Measure(setup, setup.EstimateImageStatistics(1), seed: 1);
+        // Independently, from the stacks: rigid data, so the base structure's prediction is the clean image, and the
+        // loss mask is the disc of radius N/2 about pixel (N/2, N/2).
+        using var noisy = MrcStack.Open(Path.Combine(sets.Low, "particles.mrcs"));
+        using var clean = MrcStack.Open(Path.Combine(sets.LowClean, "particles.mrcs"));
+        const int n = 64;
+        var inMask = Enumerable.Range(0, n * n).Where(k => Math.Pow(k / n - n / 2, 2) + Math.Pow(k % n - n / 2, 2) <= n * n / 4.0).ToArray();
+        var x = new float[n * n];
+        var c = new float[n * n];
+        double sum = 0;
+        for (int i = 0; i < noisy.Count; i++)
+        {
+            noisy.ReadImage(i, x);
+            clean.ReadImage(i, c);
+            sum += Pearson(inMask.Select(k => (double)x[k]).ToArray(), inMask.Select(k => (double)c[k]).ToArray());
+        }
+        double expected = sum / noisy.Count;
+        Assert.Equal(inMask.Length, m.LossPixels);
+        Assert.InRange(expected, 0.05, 0.2);   // SNR 0.01 in the particle's disc: a weak but clear correlation
+        Assert.InRange(m.BaseCorrelation / expected, 0.97, 1.03);
+    }
+
+    private static double Pearson(double[] a, double[] b)
+    {
+        double ma = a.Average(), mb = b.Average(), ab = 0, aa = 0, bb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            ab += (a[i] - ma) * (b[i] - mb);
+            aa += (a[i] - ma) * (a[i] - ma);
+            bb += (b[i] - mb) * (b[i] - mb);
+        }
+        return ab / Math.Sqrt(aa * bb);
+    }
+
+    [Fact]
     public void NewRunChoosesTheEncoderInputFromTheDataAndRecordsIt()
     {
         string root = TestData.TempDir("snr-choice");
@@ -115,6 +156,20 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
         // ... and no latent noise warm-up with them, whatever the SNR.
         Assert.False(TrainConfigReader.Read(Path.Combine(high, "config.yaml")).LatentNoiseWarmup);
         Assert.Contains("latent noise warm-up off (the encoder reads forces", log);
+        // ... and the default KL(z) weight, 4/N², left unwritten.
+        Assert.Null(TrainConfigReader.Read(Path.Combine(high, "config.yaml")).KlLatent.Beta);
+        Assert.Contains("KL(z) weight 0.000977 per nat = 4/N²", log);
+        // SNR 0.01: KL(z) priced as the images' likelihood prices a nat, 1/(M·ρ̄), and written, so a resume keeps it.
+        using (var setup = TrainingSetup.Create(RigidSnrSets.Options(sets.Low)))
+        {
+            int seed = RigidSnrSets.Options(sets.Low).Seed!.Value;   // the run's: the same sample
+            var m = SignalEstimate.Measure(setup, setup.EstimateImageStatistics(seed), seed);
+            double? beta = TrainConfigReader.Read(Path.Combine(low, "config.yaml")).KlLatent.Beta;
+            Assert.NotNull(beta);
+            Assert.Equal(1 / (m.LossPixels * m.BaseCorrelation), beta!.Value, 6);
+            Assert.True(beta > 3 * KlLatentChoice.Default(64));
+        }
+        Assert.Contains("the images' likelihood prices a nat so at SNR < 0.06", File.ReadAllText(Path.Combine(low, "run.log")));
         // SNR 0.01: the image, cropped as before.
         var recorded = TrainConfigReader.Read(Path.Combine(low, "config.yaml"));
         Assert.Equal(TrainOptions.EncoderInputImage, recorded.EncoderInput);
