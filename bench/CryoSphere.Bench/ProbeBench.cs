@@ -136,8 +136,8 @@ internal sealed class ProbeBench : IBenchmark
             Tensor idx = tensor(pb.HostIndices[..pb.Count].Select(i => (long)i).ToArray());
             all.index_copy_(0, idx, g.reshape(pb.Count, -1).detach().cpu());
         }
-        // With a noise seed the set's scale is left as it is, so both can be put in one metric.
-        return perImageScale ? all / all.square().mean(new long[] { 1 }, keepdim: true).sqrt() : noiseSeed is null ? all / all.square().mean().sqrt() : all;
+        // One factor for the whole set changes no direction, so data and noise forces, each scaled so, share one metric.
+        return perImageScale ? all / all.square().mean(new long[] { 1 }, keepdim: true).sqrt() : all / all.square().mean().sqrt();
     }
 
     // The inputs projected on their top K principal components (from the training split): how much of the motion
