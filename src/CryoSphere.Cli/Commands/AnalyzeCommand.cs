@@ -78,6 +78,8 @@ internal static class AnalyzeCommand
             var inv = CultureInfo.InvariantCulture;
             ctx.Out.WriteLine($"analysed {r.Particles} particles (latent dimension {r.LatentDim}, {r.Segments} segments) into {r.OutDir}");
             ctx.Out.WriteLine("explained variance: " + string.Join(", ", r.ExplainedVarianceRatio.Take(5).Select((v, i) => $"PC{i + 1} {v.ToString("P1", inv)}")));
+            ctx.Out.WriteLine("traversal span (Cα RMSD, 5th → 95th percentile): " + string.Join(", ", r.TraversalRmsd.Select((v, i) => $"PC{i + 1} {v.ToString("F2", inv)} Å"))
+                + (r.LatentNats is { } kl ? $"; latent {kl.ToString("F3", inv)} nats per particle (KL(z))" : ""));
             if (r.Selected is { } sel) ctx.Out.WriteLine($"selected {sel} particles" + (r.SelectedFile is { } f ? $" → {f}" : " (selected_indices.txt)"));
             foreach (var note in r.Notes) ctx.Out.WriteLine("note: " + note);
             ctx.Out.WriteLine($"open {Path.Combine(r.OutDir, "report.html")}, or in ChimeraX: open {Path.Combine(r.OutDir, "chimerax.cxc")}");

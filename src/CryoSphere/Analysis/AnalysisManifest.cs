@@ -18,6 +18,10 @@ public sealed record AnalysisManifest
     public required double[] ExplainedVarianceRatio { get; init; }
     /// <summary>PC coordinates of each traversal's structures.</summary>
     public required double[][] Traversals { get; init; }
+    /// <summary>Per traversal, the Cα RMSD between its first and last structures (Å; <see cref="LatentContent"/>).</summary>
+    public double[]? TraversalRmsd { get; init; }
+    /// <summary>The training's KL(z) at the analysed epoch, nats per particle; null without metrics.</summary>
+    public double? LatentNats { get; init; }
     public required int Segments { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };

@@ -32,4 +32,4 @@ public sealed record AnalysisOptions
 /// <summary>What <c>cryosphere analyze</c> produced.</summary>
 public sealed record AnalysisResult(
     string OutDir, int Particles, int LatentDim, double[] ExplainedVarianceRatio, int Segments,
-    int? Selected, string? SelectedFile, IReadOnlyList<string> Notes);
+    int? Selected, string? SelectedFile, IReadOnlyList<string> Notes, double[] TraversalRmsd, double? LatentNats);

@@ -58,6 +58,7 @@ public static class Analyzer
 
         // Traversals along the PCs, 5th to 95th percentile.
         var traversals = new double[npcs][];
+        var spans = new double[npcs];
         var traversalFiles = new List<string>();
         var grid = new ImageGrid(run.Setup.BoxSize, run.Setup.Particles.PixelSize);
         for (int pc = 0; pc < npcs; pc++)
@@ -69,6 +70,7 @@ public static class Analyzer
             var zt = new float[o.Steps * l];
             for (int i = 0; i < o.Steps; i++) pca.PointAlong(pc, values[i]).CopyTo(zt, i * l);
             var coords = run.Decode(zt, o.Steps);
+            spans[pc] = LatentContent.TraversalSpan(coords, o.Steps, s.Count);
             string dir = Path.Combine(o.OutDir, $"pc{pc + 1}");
             Directory.CreateDirectory(dir);
             int per = s.Count * 3;
@@ -127,6 +129,10 @@ public static class Analyzer
                 }
         }
         else notes.Add("no metrics.csv in the run folder: no training curves");
+        int? epoch = o.Epoch ?? EpochOf(run.CheckpointPath);
+        double? latentNats = LatentContent.KlAt(metrics, epoch);
+        string? emptyNote = LatentContent.EmptyNote(latentNats, epoch, spans);
+        if (emptyNote is not null) notes.Add(emptyNote);
 
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "chimerax.cxc"), ChimeraXScript.Build("segments" + ext, traversalFiles, o.Steps, k));
 
@@ -152,21 +158,23 @@ public static class Analyzer
         var segTable = SegmentTable.Summarize(s, hard, k);
         string config = File.Exists(run.Folder.Config) ? File.ReadAllText(run.Folder.Config) : "";
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "report.html"),
-            AnalysisReport.Build($"CryoSphere analysis of {run.Folder.Root}", figures, segTable, Summary(run, metrics, n, pca), config));
+            AnalysisReport.Build($"CryoSphere analysis of {run.Folder.Root}", figures, segTable, Summary(run, metrics, n, pca, latentNats, spans, emptyNote), config));
 
         new AnalysisManifest
         {
             Run = run.Folder.Root,
-            Epoch = o.Epoch ?? EpochOf(run.CheckpointPath),
+            Epoch = epoch,
             Checkpoint = run.CheckpointPath,
             Particles = n,
             LatentDim = l,
             LatentsSource = o.LatentsPath is null ? null : Path.GetFullPath(o.LatentsPath),
             ExplainedVarianceRatio = pca.ExplainedVarianceRatio,
             Traversals = traversals,
+            TraversalRmsd = spans,
+            LatentNats = latentNats,
             Segments = k,
         }.Write(o.OutDir);
-        return new AnalysisResult(Path.GetFullPath(o.OutDir), n, l, pca.ExplainedVarianceRatio, k, selected, selectedFile, notes);
+        return new AnalysisResult(Path.GetFullPath(o.OutDir), n, l, pca.ExplainedVarianceRatio, k, selected, selectedFile, notes, spans, latentNats);
     }
 
     private static (float[] Z, int N) ReadLatents(string path, int l)
@@ -284,7 +292,8 @@ public static class Analyzer
         }
     }
 
-    private static List<(string, string)> Summary(TrainedRun run, IReadOnlyList<Dictionary<string, double>> metrics, int n, Pca pca)
+    private static List<(string, string)> Summary(TrainedRun run, IReadOnlyList<Dictionary<string, double>> metrics, int n, Pca pca,
+        double? latentNats, double[] spans, string? emptyNote)
     {
         var r = new List<(string, string)>
         {
@@ -303,6 +312,9 @@ public static class Analyzer
         r.Add(("particles analysed", n.ToString(Inv)));
         r.Add(("latent dimension", run.LatentDim.ToString(Inv)));
         r.Add(("explained variance (PC1…)", string.Join(", ", pca.ExplainedVarianceRatio.Take(5).Select(v => v.ToString("P1", Inv)))));
+        r.Add(("traversal span, Cα RMSD 5th → 95th percentile", string.Join(", ", spans.Select((v, i) => $"PC{i + 1} {v.ToString("F2", Inv)} Å"))));
+        if (latentNats is { } kl) r.Add(("latent information (KL(z) to the prior)", $"{kl.ToString("F3", Inv)} nats per particle"));
+        if (emptyNote is not null) r.Add(("warning", emptyNote));
         return r;
     }
 }

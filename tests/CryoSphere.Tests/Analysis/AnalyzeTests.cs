@@ -217,3 +217,51 @@ public class AnalyzeTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixtu
         CliRunner.AssertOneLineError(CliRunner.Run("evaluate", "--analysis", run.AnalysisDir, "--truth", run.SimDir, "--out", outDir, "--ceiling-images", "-1"), "--ceiling-images");
     }
 }
+
+public class LatentContentTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixture>
+{
+    [Fact]
+    public void TraversalSpansAndLatentNatsAreWhatTheFilesSay()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.AnalysisDir, "analysis.json")));
+        var spans = doc.RootElement.GetProperty("traversal_rmsd").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(3, spans.Length);
+        for (int pc = 1; pc <= 3; pc++)
+        {
+            // Independently: the written first and last structures of the traversal (3 decimals in the PDB).
+            var a = StructureReader.Read(Path.Combine(run.AnalysisDir, $"pc{pc}", "structure_000.pdb")).Atoms;
+            var b = StructureReader.Read(Path.Combine(run.AnalysisDir, $"pc{pc}", $"structure_{TrainedRunFixture.Steps - 1:000}.pdb")).Atoms;
+            double s = a.Zip(b, (p, q) => (p.X - q.X) * (p.X - q.X) + (p.Y - q.Y) * (p.Y - q.Y) + (p.Z - q.Z) * (p.Z - q.Z)).Sum();
+            Assert.Equal(Math.Sqrt(s / a.Count()), spans[pc - 1], 2);
+        }
+        Assert.True(spans[0] > 0);
+        var last = File.ReadAllLines(Path.Combine(run.RunDir, "metrics.csv"));
+        var header = last[0].Split(',');
+        double kl = double.Parse(last[^1].Split(',')[Array.IndexOf(header, "kl_latent")], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(kl, doc.RootElement.GetProperty("latent_nats").GetDouble(), 12);
+        Assert.Contains("traversal span (Cα RMSD, 5th → 95th percentile): PC1 ", run.Analyze.Out);
+        Assert.Contains("traversal span, Cα RMSD 5th → 95th percentile", File.ReadAllText(Path.Combine(run.AnalysisDir, "report.html")));
+    }
+
+    [Fact]
+    public void AnEmptyLatentIsSaidToBeEmpty()
+    {
+        string? note = LatentContent.EmptyNote(0.004, 15, [0.003, 0.001]);
+        Assert.NotNull(note);
+        Assert.Contains("holds 0.004 nats per particle at epoch 15", note);
+        Assert.Contains("PC1's traversal spans 0.00 Å", note);
+        Assert.Null(LatentContent.EmptyNote(LatentContent.EmptyBelowNats, 15, [1.0]));
+        Assert.Null(LatentContent.EmptyNote(0.3, 15, [6.2]));
+        Assert.Null(LatentContent.EmptyNote(null, 15, [0.0]));
+        // The analysed epoch's row, not the last one.
+        var rows = new List<Dictionary<string, double>>
+        {
+            new() { ["epoch"] = 1, ["kl_latent"] = 0.5 },
+            new() { ["epoch"] = 2, ["kl_latent"] = 0.001 },
+        };
+        Assert.Equal(0.5, LatentContent.KlAt(rows, 1));
+        Assert.Equal(0.001, LatentContent.KlAt(rows, null));
+        Assert.Equal(0.001, LatentContent.KlAt(rows, 7));
+        Assert.Null(LatentContent.KlAt([], 1));
+    }
+}
