@@ -246,11 +246,12 @@ public class LatentContentTests(TrainedRunFixture run) : IClassFixture<TrainedRu
     [Fact]
     public void AnEmptyLatentIsSaidToBeEmpty()
     {
-        string? note = LatentContent.EmptyNote(0.004, 15, [0.003, 0.001]);
+        string? note = LatentContent.EmptyNote(0.00003, 15, [0.003, 0.001]);
         Assert.NotNull(note);
-        Assert.Contains("holds 0.004 nats per particle at epoch 15", note);
+        Assert.Contains("holds 0.000 nats per particle at epoch 15", note);
         Assert.Contains("PC1's traversal spans 0.00 Å", note);
         Assert.Null(LatentContent.EmptyNote(LatentContent.EmptyBelowNats, 15, [1.0]));
+        Assert.Null(LatentContent.EmptyNote(0.009, 51, [0.4]));   // weak but real: r 0.20 at SNR 0.001
         Assert.Null(LatentContent.EmptyNote(0.3, 15, [6.2]));
         Assert.Null(LatentContent.EmptyNote(null, 15, [0.0]));
         // The analysed epoch's row, not the last one.
