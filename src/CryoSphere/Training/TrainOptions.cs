@@ -144,8 +144,9 @@ public sealed record TrainOptions
     /// plateau rule still reads the training correlation, because the held-out one did not track the motion's recovery
     /// (docs/training-defaults.md §13). 0 (the default) = off.</summary>
     public double HeldOutFraction { get; init; }
-    /// <summary>Steps of a linear loss-weight ramp (KL(z) by default; at most half the run) when the schedule gives no M.</summary>
-    public int RampSteps { get; init; } = 1500;
+    /// <summary>Steps of a linear loss-weight ramp (KL(z) by default; at most half the run) when the schedule gives no M;
+    /// null = chosen from the data by a new run (<see cref="RampStepsChoice"/>; <see cref="RampStepsChoice.Default"/> elsewhere).</summary>
+    public int? RampSteps { get; init; }
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 3e-4;
     /// <summary>Segmentation learning rate; null = same as <see cref="LearningRate"/>.</summary>

@@ -128,7 +128,7 @@ public static class Trainer
         if (o.Epochs < 1) throw new InputException($"epochs must be at least 1 (got {o.Epochs})");
         if (o.BatchSize < 1) throw new InputException($"batch size must be at least 1 (got {o.BatchSize})");
         if (o.MinSteps < 0) throw new InputException($"min_steps must be at least 0 (got {o.MinSteps})");
-        if (o.RampSteps < 1) throw new InputException($"ramp_steps must be at least 1 (got {o.RampSteps})");
+        if (o.RampSteps is < 1) throw new InputException($"ramp_steps must be at least 1 (got {o.RampSteps})");
         if (o.PlateauFrom is not (TrainOptions.PlateauFromStart or TrainOptions.PlateauFromSettled))
             throw new InputException($"plateau_from must be {TrainOptions.PlateauFromStart} or {TrainOptions.PlateauFromSettled} (got '{o.PlateauFrom}')");
         if (!(o.PlateauTolerance >= 0 && o.PlateauTolerance < 1)) throw new InputException($"plateau_tolerance must be in [0, 1) (got {o.PlateauTolerance})");
@@ -173,7 +173,7 @@ public static class Trainer
         if (lead && folder.CleanTemporaries() is var cleaned and > 0) Log($"removed {cleaned} temporary file(s) left by an earlier, killed run");
         if (comm.Size > 1) Log($"data parallel: {comm.Description}; batch {o.BatchSize} per rank, {o.BatchSize * comm.Size} per step");
         PixelStatistics? newStats = null;
-        string? encoderNote = null, warmupNote = null, centreNote = null, klNote = null;
+        string? encoderNote = null, warmupNote = null, centreNote = null, klNote = null, rampNote = null;
         if (!resume)
         {
             newStats = setup.EstimateImageStatistics(seed);
@@ -221,6 +221,11 @@ public static class Trainer
                 if (priced > 0) o = o with { KlLatent = o.KlLatent with { Beta = priced } };
                 klNote = KlLatentChoice.Why(measured.Value, setup.Grid.N);
             }
+            if (o.RampSteps is null)
+            {
+                o = o with { RampSteps = DataParallel.FromRoot(comm, RampStepsChoice.For(snr.Value)) };
+                rampNote = RampStepsChoice.Why(snr.Value);
+            }
             // Segment counts left to the default are fixed from this structure, so config.yaml names the model trained.
             o = o with { Segmentation = ModelFactory.ResolvedSegmentation(o, setup.Structure) };
             // The resolved encoder side is written, so a resume builds the same network whatever the default becomes.
@@ -232,6 +237,7 @@ public static class Trainer
             if (warmupNote is not null) Log(warmupNote);
             if (centreNote is not null) Log(centreNote);
             if (klNote is not null) Log(klNote);
+            if (rampNote is not null) Log(rampNote);
         }
         foreach (var c in changes) Log("resume changes " + c);
         foreach (var w in setup.Particles.Table.Warnings) Warn(w);

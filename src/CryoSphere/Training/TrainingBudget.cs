@@ -29,7 +29,7 @@ public sealed class TrainingBudget
 
     /// <summary>Epochs of the default linear KL(z) ramp: <see cref="TrainOptions.RampSteps"/> steps, at most half the run, at least one step.</summary>
     public double RampEpochs =>
-        Math.Max(1.0, Math.Min(Options.RampSteps, Options.Epochs * (double)StepsPerEpoch / 2)) / StepsPerEpoch;
+        Math.Max(1.0, Math.Min(Options.RampSteps ?? RampStepsChoice.Default, Options.Epochs * (double)StepsPerEpoch / 2)) / StepsPerEpoch;
 
     /// <summary>
     /// Epochs until the objective stops changing by schedule: the KL(z) ramp and, with free nats or the latent noise

@@ -10,6 +10,7 @@ public sealed class RigidSnrSets
 {
     public string High { get; } = Make(0.2);
     public string Low { get; } = Make(0.01);
+    public string VeryLow { get; } = Make(0.001);
     /// <summary>Low's clean images: same seed, so the same poses, CTFs and shifts (the noise has its own generator).</summary>
     public string LowClean { get; } = Make(null);
 
@@ -170,6 +171,10 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
             Assert.True(beta > 3 * KlLatentChoice.Default(64));
         }
         Assert.Contains("the images' likelihood prices a nat so at SNR < 0.06", File.ReadAllText(Path.Combine(low, "run.log")));
+        // The KL(z) ramp and free nat: the usual 1,500 steps at both, chosen and recorded.
+        Assert.Equal(RampStepsChoice.Default, TrainConfigReader.Read(Path.Combine(low, "config.yaml")).RampSteps);
+        Assert.Equal(RampStepsChoice.Default, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).RampSteps);
+        Assert.Contains("KL(z) ramp and free nat 1500 steps each (estimated particle SNR", log);
         // SNR 0.01: the image, cropped as before.
         var recorded = TrainConfigReader.Read(Path.Combine(low, "config.yaml"));
         Assert.Equal(TrainOptions.EncoderInputImage, recorded.EncoderInput);
@@ -184,6 +189,31 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
         Assert.Equal(TrainOptions.EncoderInputForces, TrainConfigReader.Read(Path.Combine(again, "config.yaml")).EncoderInput);
         Assert.Contains("encoder input forces, 3 × 214 per particle: the pull of its image on each Cα of the base structure (as in", File.ReadAllText(Path.Combine(again, "run.log")));
     }
+
+    [Fact]
+    public void AtSnr0001TheFreeNatLastsFourTimesLonger()
+    {
+        string dir = Path.Combine(TestData.TempDir("snr-choice-ramp"), "run");
+        Trainer.Run(RigidSnrSets.Options(sets.VeryLow, dir));
+        var recorded = TrainConfigReader.Read(Path.Combine(dir, "config.yaml"));
+        Assert.Equal(RampStepsChoice.Long, recorded.RampSteps);
+        Assert.Contains("KL(z) ramp and free nat 6000 steps each (estimated particle SNR", File.ReadAllText(Path.Combine(dir, "run.log")));
+        // KL(z) priced there too, dearer than at SNR 0.01 (ρ̄ about a third).
+        Assert.True(recorded.KlLatent.Beta > 10 * KlLatentChoice.Default(64));
+        // A configured ramp is kept.
+        string kept = Path.Combine(TestData.TempDir("snr-choice-ramp-kept"), "run");
+        Trainer.Run(RigidSnrSets.Options(sets.VeryLow, kept) with { RampSteps = 1500 });
+        Assert.Equal(1500, TrainConfigReader.Read(Path.Combine(kept, "config.yaml")).RampSteps);
+        Assert.DoesNotContain("KL(z) ramp and free nat", File.ReadAllText(Path.Combine(kept, "run.log")));
+    }
+
+    [Theory]
+    [InlineData(0.1, RampStepsChoice.Default)]
+    [InlineData(0.009, RampStepsChoice.Default)]
+    [InlineData(RampStepsChoice.LongBelowSnr, RampStepsChoice.Default)]
+    [InlineData(0.0017, RampStepsChoice.Long)]
+    [InlineData(double.NaN, RampStepsChoice.Default)]
+    public void RampFromTheEstimatedSnr(double snr, int expected) => Assert.Equal(expected, RampStepsChoice.For(snr));
 
     [Theory]
     [InlineData(0.2, TrainOptions.EncoderInputForces)]
