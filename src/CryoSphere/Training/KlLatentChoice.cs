@@ -7,7 +7,7 @@ namespace CryoSphere.Training;
 /// what it buys is 1/(M·ρ̄), ρ̄ the images' correlation with the model: 1/(π·ρ̄) times the default 4/N² for the disc
 /// mask. At low SNR the default's nat is far cheaper than that and buys each particle's own noise (half-2dri-snr0.01:
 /// 0.89 of the ceiling; the lid at whole-image SNR 0.01 ran to its epoch cap over seven latent directions); priced, the
-/// latent kept the motion alone (1.02; 0.98, stopped at epoch 75). At SNR 0.1 the default's cheaper nat is what lets a
+/// latent kept the motion alone (1.03–1.09; 0.95–0.99, stopping by itself at 70–81 epochs; 3 seeds each). At SNR 0.1 the default's cheaper nat is what lets a
 /// weak motion in while the decoder learns it (nmp-1ake: 0.99 of the ceiling, priced 0.91), so there it stays. The
 /// line is the one the encoder's input changes at (<see cref="EncoderInputChoice.ForcesFromSnr"/>), ρ̄ is measured
 /// against the base structure (a lower bound, as the SNR is).

@@ -6,7 +6,7 @@ namespace CryoSphere.Training;
 /// At an estimated particle SNR below <see cref="LongBelowSnr"/> (whole-image SNR 0.001: estimated 0.0017), where KL(z) is
 /// priced about 20 times the default (<see cref="KlLatentChoice"/>), the latent collapsed with 1,500 steps on every seed:
 /// the free nat had faded before the decoder had learned a motion worth its price. With 6,000 it kept the motion
-/// (0.8 of the per-image ceiling at 20,000 images, seed 1). At SNR 0.01 (estimated 0.009–0.04) 1,500 steps reached
+/// (0.86 / 0.42 / 0.95 of the per-image ceiling at 20,000 images, 3 seeds). At SNR 0.01 (estimated 0.009–0.04) 1,500 steps reached
 /// 0.95–1.09 of the ceiling.
 /// </summary>
 public static class RampStepsChoice
