@@ -152,33 +152,24 @@ public sealed class BatchObjective
     /// The base structure, seen with each image's pose, CTF and shift and scaled to the image by least squares
     /// (gain and offset per image): per image (B), the variance of that prediction inside <paramref name="disc"/>
     /// (N,N of 0/1) and the variance of the rest (image − prediction) over the whole image. Their ratio is the SNR in
-    /// the simulator's particle convention, counting as noise whatever the base structure does not explain.
+    /// the simulator's particle convention, counting as noise whatever the base structure does not explain. Also per
+    /// image, the loss's correlation (target, mask) of that prediction with the image: what a model that explains
+    /// nothing of the motion already reaches. One rendering serves all three.
     /// </summary>
-    public (Tensor Signal, Tensor Residual) BaseModelFit(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor disc)
+    public (Tensor Signal, Tensor Residual, Tensor Correlation) BaseModelFit(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf, Tensor disc)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        Tensor pred = BasePrediction(images, rotations, shifts, CtfHalf(ctf, images));
+        var (_, correlation) = Losses.Correlation(pred, Target(images), setup.LossMask);
         Tensor ym = images.mean([1, 2], keepdim: true);
-        Tensor fit = BaseFit(images, rotations, shifts, CtfHalf(ctf, images)) - ym, y = images - ym;
+        Tensor fit = FitToImages(pred, images) - ym, y = images - ym;
         Tensor residual = (y - fit).square().mean([1, 2]);
         double count = disc.sum().ToDouble();
         Tensor inDisc = fit * disc;
         Tensor m = inDisc.sum([1, 2]) / count;
         Tensor signal = inDisc.square().sum([1, 2]) / count - m * m;
-        return (signal.MoveToOuterDisposeScope(), residual.MoveToOuterDisposeScope());
-    }
-
-    /// <summary>
-    /// Per image (B), the loss's correlation (target, mask, image formation) of the base structure's prediction with the
-    /// image: what a model that explains nothing of the motion already reaches (<see cref="SignalEstimate"/>).
-    /// </summary>
-    public Tensor BaseCorrelation(Tensor images, Tensor rotations, Tensor shifts, CtfBatch? ctf)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Tensor coords = setup.BaseCoords.detach().unsqueeze(0).expand(images.shape[0], -1, -1).contiguous();
-        var (_, perImage) = Losses.Correlation(Predict(coords, rotations, CtfHalf(ctf, images), shifts), Target(images), setup.LossMask);
-        return perImage.MoveToOuterDisposeScope();
+        return (signal.MoveToOuterDisposeScope(), residual.MoveToOuterDisposeScope(), correlation.MoveToOuterDisposeScope());
     }
 
     private bool Forces => setup.EncoderInput == TrainOptions.EncoderInputForces;
@@ -207,8 +198,17 @@ public sealed class BatchObjective
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor coords = setup.BaseCoords.unsqueeze(0).expand(images.shape[0], -1, -1);
-        Tensor pred = Predict(coords, rotations, ctfHalf, shifts);
+        return FitToImages(BasePrediction(images, rotations, shifts, ctfHalf), images).MoveToOuterDisposeScope();
+    }
+
+    // The base structure seen with each image's pose, CTF and shift (B,N,N).
+    private Tensor BasePrediction(Tensor images, Tensor rotations, Tensor shifts, Tensor? ctfHalf) =>
+        Predict(setup.BaseCoords.unsqueeze(0).expand(images.shape[0], -1, -1), rotations, ctfHalf, shifts);
+
+    // A prediction fitted to the images by least squares, a gain and an offset per image.
+    private static Tensor FitToImages(Tensor pred, Tensor images)
+    {
+        using var scope = NewDisposeScope();
         Tensor p = pred - pred.mean([1, 2], keepdim: true), ym = images.mean([1, 2], keepdim: true);
         Tensor gain = (p * (images - ym)).sum([1, 2], keepdim: true) / (p * p).sum([1, 2], keepdim: true).clamp_min(1e-30);
         return (p * gain + ym).MoveToOuterDisposeScope();

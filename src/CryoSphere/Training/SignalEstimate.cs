@@ -17,7 +17,7 @@ public static class SignalEstimate
 {
     /// <summary>What the sample measured.</summary>
     /// <param name="ParticleSnr">Particle SNR; NaN when nothing is measurable.</param>
-    /// <param name="BaseCorrelation">The images' mean correlation with the base structure, in the loss's own measure (<see cref="BatchObjective.BaseCorrelation"/>); NaN when nothing is measurable.</param>
+    /// <param name="BaseCorrelation">The images' mean correlation with the base structure, in the loss's own measure (<see cref="BatchObjective.BaseModelFit"/>); NaN when nothing is measurable.</param>
     /// <param name="LossPixels">Pixels the correlation runs over (the loss mask's, else the image's).</param>
     public readonly record struct Measured(double ParticleSnr, double BaseCorrelation, double LossPixels);
 
@@ -39,11 +39,13 @@ public static class SignalEstimate
         foreach (var pb in PreparedBatch.Each(objective, loader.Epoch(0, shuffle: false)))
         {
             using var _ = pb;
-            var (s, r) = objective.BaseModelFit(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf, disc);
-            signal += s.sum().ToDouble();
-            residual += r.sum().ToDouble();
-            using var rho = objective.BaseCorrelation(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf);
-            correlation += rho.to_type(ScalarType.Float64).sum().ToDouble();
+            var (s, r, rho) = objective.BaseModelFit(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf, disc);
+            using (s) using (r) using (rho)
+            {
+                signal += s.sum().ToDouble();
+                residual += r.sum().ToDouble();
+                correlation += rho.to_type(ScalarType.Float64).sum().ToDouble();
+            }
         }
         double pixels = setup.LossMask is { } m ? m.sum().ToDouble() : (double)setup.Grid.N * setup.Grid.N;
         return new Measured(residual > 0 && signal > 0 ? signal / residual : double.NaN,
