@@ -21,6 +21,24 @@ public static class RampStepsChoice
     /// <summary><see cref="Long"/> at an estimated SNR below <see cref="LongBelowSnr"/>, else (and when not measurable: NaN) <see cref="Default"/>.</summary>
     public static int For(double estimatedSnr) => estimatedSnr < LongBelowSnr ? Long : Default;
 
+    /// <summary>Steps before the plateau rule may stop a run of most data (docs/training-defaults.md §6).</summary>
+    public const int DefaultMinSteps = 3000;
+    /// <summary>
+    /// Steps before the plateau rule may stop a run at an estimated SNR below <see cref="LongBelowSnr"/>: the schedules'
+    /// 12,000 and twice as long again on the settled objective. There the motion's latent regrows after the fade over
+    /// tens of thousands of steps while the correlation moves by less than an epoch's noise, and its KL(z) can pause
+    /// for a dozen epochs on the way (half-2dri-snr0.001 seed 1: flat from step 18,000 to 22,500, then up by half; 0.85 of the
+    /// ceiling at 21,600 steps, 0.92 at 31,300; docs/training-defaults.md §24).
+    /// </summary>
+    public const int LongMinSteps = 36000;
+
+    /// <summary><see cref="LongMinSteps"/> at an estimated SNR below <see cref="LongBelowSnr"/>, else (and when not measurable) <see cref="DefaultMinSteps"/>.</summary>
+    public static int MinStepsFor(double estimatedSnr) => estimatedSnr < LongBelowSnr ? LongMinSteps : DefaultMinSteps;
+
+    /// <summary>run.log's line for <see cref="MinStepsFor"/>'s answer.</summary>
+    public static string WhyMinSteps(double estimatedSnr) => FormattableString.Invariant(
+        $"plateau judged after {MinStepsFor(estimatedSnr)} steps at the least (estimated particle SNR {estimatedSnr:G3} {(estimatedSnr < LongBelowSnr ? "<" : "≥")} {LongBelowSnr:G2}; set min_steps to choose)");
+
     /// <summary>run.log's line for <see cref="For"/>'s answer.</summary>
     public static string Why(double estimatedSnr) => FormattableString.Invariant(
         $"KL(z) ramp and free nat {For(estimatedSnr)} steps each (estimated particle SNR {estimatedSnr:G3} {(estimatedSnr < LongBelowSnr ? "<" : "≥")} {LongBelowSnr:G2}; set ramp_steps to choose)");

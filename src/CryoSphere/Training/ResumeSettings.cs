@@ -17,7 +17,7 @@ public static class ResumeSettings
         nameof(TrainOptions.Epochs), nameof(TrainOptions.Threads), nameof(TrainOptions.Device),
         nameof(TrainOptions.KeepCheckpoints), nameof(TrainOptions.LogInterval), nameof(TrainOptions.OutDir),
         nameof(TrainOptions.StopOnPlateau), nameof(TrainOptions.MinSteps), nameof(TrainOptions.PlateauTolerance),
-        nameof(TrainOptions.PlateauFrom), nameof(TrainOptions.PlateauWindowEpochs),
+        nameof(TrainOptions.PlateauFrom), nameof(TrainOptions.PlateauWindowEpochs), nameof(TrainOptions.PlateauLatentGrowth),
     };
 
     private static readonly HashSet<string> PathSettings = new(StringComparer.Ordinal)

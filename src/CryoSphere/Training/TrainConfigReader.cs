@@ -86,6 +86,7 @@ public static class TrainConfigReader
                     o = o with { PlateauFrom = OneOf(path, ctx, node, o.PlateauFrom, TrainOptions.PlateauFromStart, TrainOptions.PlateauFromSettled) };
                     break;
                 case "plateau_window_epochs": o = o with { PlateauWindowEpochs = Int(path, ctx, node) ?? o.PlateauWindowEpochs }; break;
+                case "plateau_latent_growth": o = o with { PlateauLatentGrowth = Dbl(path, ctx, node) }; break;
                 case "held_out_fraction": o = o with { HeldOutFraction = Dbl(path, ctx, node) ?? o.HeldOutFraction }; break;
                 case "latent_noise_warmup": o = o with { LatentNoiseWarmup = Bool(path, ctx, node) }; break;
                 case "kl_latent_free_nats": o = o with { KlLatentFreeNats = Dbl(path, ctx, node) ?? o.KlLatentFreeNats }; break;
@@ -167,6 +168,7 @@ public static class TrainConfigReader
         ("forces_cache_mib", o => o with { ForcesCacheMib = 0 }),
         ("encoder_forces_components", o => o with { EncoderForcesComponents = 0 }),
         ("plateau_window_epochs", o => o with { PlateauWindowEpochs = 2 }),
+        ("plateau_latent_growth", o => o with { PlateauLatentGrowth = 0 }),
     ];
 
     /// <summary>Reads a training run's own config.yaml (<see cref="Read"/>), giving keys added after it was written their value before.</summary>

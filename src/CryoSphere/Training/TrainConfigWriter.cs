@@ -68,6 +68,7 @@ public static class TrainConfigWriter
         Kv(w, 0, "plateau_tolerance", N(o.PlateauTolerance));
         Kv(w, 0, "plateau_from", Q(o.PlateauFrom));
         Kv(w, 0, "plateau_window_epochs", N(o.PlateauWindowEpochs));
+        Kv(w, 0, "plateau_latent_growth", N(o.PlateauLatentGrowth));
         Kv(w, 0, "held_out_fraction", N(o.HeldOutFraction));
         Kv(w, 0, "ramp_steps", N(o.RampSteps));
         Kv(w, 0, "kl_latent_free_nats", N(o.KlLatentFreeNats));

@@ -115,8 +115,10 @@ public sealed record TrainOptions
     public int Epochs { get; init; } = 400;
     /// <summary>Stop when the correlation has plateaued (after <see cref="MinSteps"/>); false = train exactly <see cref="Epochs"/> epochs.</summary>
     public bool StopOnPlateau { get; init; } = true;
-    /// <summary>Optimiser steps before the plateau rule may stop the run (it also waits for the loss schedules to settle: <see cref="TrainingBudget.MinEpochs"/>).</summary>
-    public int MinSteps { get; init; } = 3000;
+    /// <summary>Optimiser steps before the plateau rule may stop the run (it also waits for the loss schedules to settle:
+    /// <see cref="TrainingBudget.MinEpochs"/>); null = chosen from the data by a new run (<see cref="RampStepsChoice.MinStepsFor"/>;
+    /// <see cref="RampStepsChoice.DefaultMinSteps"/> elsewhere).</summary>
+    public int? MinSteps { get; init; }
     /// <summary>Plateau: the last quarter of the epochs judged (<see cref="PlateauFrom"/>) improved the correlation by less than this fraction of their improvement.</summary>
     public double PlateauTolerance { get; init; } = 0.05;
     /// <summary>
@@ -135,6 +137,15 @@ public sealed record TrainOptions
     /// Runs before 2026-12-07 had 2.
     /// </summary>
     public int PlateauWindowEpochs { get; init; } = 4;
+
+    /// <summary>
+    /// Plateau: also wait while the latent still gains information — the mean KL(z) of the last
+    /// <see cref="TrainingBudget.WindowEpochs"/> epochs above (1 + this) times that of the window ending where the last
+    /// quarter begins. 0 = KL(z) not judged. null = chosen by a new run (<see cref="PlateauLatentGrowthChoice"/>: judged
+    /// when KL(z) is priced by the images' likelihood, where a growing KL(z) is content worth its price, not noise bought
+    /// cheaply); runs before 2026-12-07 (stop 31) had 0.
+    /// </summary>
+    public double? PlateauLatentGrowth { get; init; }
 
     /// <summary>The values of <see cref="PlateauFrom"/>.</summary>
     public const string PlateauFromStart = "start", PlateauFromSettled = "settled";

@@ -127,11 +127,12 @@ public static class Trainer
         if (File.Exists(o.OutDir)) throw new InputException(o.OutDir, "--out names an existing file; give a folder for the run");
         if (o.Epochs < 1) throw new InputException($"epochs must be at least 1 (got {o.Epochs})");
         if (o.BatchSize < 1) throw new InputException($"batch size must be at least 1 (got {o.BatchSize})");
-        if (o.MinSteps < 0) throw new InputException($"min_steps must be at least 0 (got {o.MinSteps})");
+        if (o.MinSteps is < 0) throw new InputException($"min_steps must be at least 0 (got {o.MinSteps})");
         if (o.RampSteps is < 1) throw new InputException($"ramp_steps must be at least 1 (got {o.RampSteps})");
         if (o.PlateauFrom is not (TrainOptions.PlateauFromStart or TrainOptions.PlateauFromSettled))
             throw new InputException($"plateau_from must be {TrainOptions.PlateauFromStart} or {TrainOptions.PlateauFromSettled} (got '{o.PlateauFrom}')");
         if (!(o.PlateauTolerance >= 0 && o.PlateauTolerance < 1)) throw new InputException($"plateau_tolerance must be in [0, 1) (got {o.PlateauTolerance})");
+        if (o.PlateauLatentGrowth is { } g && !(g >= 0 && double.IsFinite(g))) throw new InputException($"plateau_latent_growth must be 0 or more (got {g})");
         if (o.PlateauWindowEpochs < 1) throw new InputException($"plateau_window_epochs must be at least 1 (got {o.PlateauWindowEpochs})");
         if (!(o.HeldOutFraction >= 0 && o.HeldOutFraction <= 0.5)) throw new InputException($"held_out_fraction must be in [0, 0.5] (got {o.HeldOutFraction})");
         if (o.NImages is < 1) throw new InputException($"--n-images / N_images must be at least 1 (got {o.NImages})");
@@ -173,7 +174,8 @@ public static class Trainer
         if (lead && folder.CleanTemporaries() is var cleaned and > 0) Log($"removed {cleaned} temporary file(s) left by an earlier, killed run");
         if (comm.Size > 1) Log($"data parallel: {comm.Description}; batch {o.BatchSize} per rank, {o.BatchSize * comm.Size} per step");
         PixelStatistics? newStats = null;
-        string? encoderNote = null, warmupNote = null, centreNote = null, klNote = null, rampNote = null;
+        string? encoderNote = null, warmupNote = null, centreNote = null, klNote = null, rampNote = null, plateauNote = null, minStepsNote = null;
+        bool klPriced = false;
         if (!resume)
         {
             newStats = setup.EstimateImageStatistics(seed);
@@ -218,13 +220,25 @@ public static class Trainer
             {
                 // Written to config.yaml when priced, so a resume weighs KL(z) as this run did.
                 double priced = DataParallel.FromRoot(comm, KlLatentChoice.Priced(measured.Value, setup.Grid.N) ?? 0);
-                if (priced > 0) o = o with { KlLatent = o.KlLatent with { Beta = priced } };
+                klPriced = priced > 0;
+                if (klPriced) o = o with { KlLatent = o.KlLatent with { Beta = priced } };
                 klNote = KlLatentChoice.Why(measured.Value, setup.Grid.N);
+            }
+            if (o.PlateauLatentGrowth is null)
+            {
+                // Judged only where KL(z) is priced by the likelihood: KlLatentChoice above set the weight from the data.
+                o = o with { PlateauLatentGrowth = PlateauLatentGrowthChoice.For(klPriced) };
+                plateauNote = PlateauLatentGrowthChoice.Why(klPriced);
             }
             if (o.RampSteps is null)
             {
                 o = o with { RampSteps = DataParallel.FromRoot(comm, RampStepsChoice.For(snr.Value)) };
                 rampNote = RampStepsChoice.Why(snr.Value);
+            }
+            if (o.MinSteps is null)
+            {
+                o = o with { MinSteps = DataParallel.FromRoot(comm, RampStepsChoice.MinStepsFor(snr.Value)) };
+                minStepsNote = RampStepsChoice.WhyMinSteps(snr.Value);
             }
             // Segment counts left to the default are fixed from this structure, so config.yaml names the model trained.
             o = o with { Segmentation = ModelFactory.ResolvedSegmentation(o, setup.Structure) };
@@ -238,6 +252,8 @@ public static class Trainer
             if (centreNote is not null) Log(centreNote);
             if (klNote is not null) Log(klNote);
             if (rampNote is not null) Log(rampNote);
+            if (plateauNote is not null) Log(plateauNote);
+            if (minStepsNote is not null) Log(minStepsNote);
         }
         foreach (var c in changes) Log("resume changes " + c);
         foreach (var w in setup.Particles.Table.Warnings) Warn(w);
@@ -300,7 +316,7 @@ public static class Trainer
         long imagesThisSession = 0;
         var reduceClock = new Stopwatch();   // time in the gradient all-reduce this epoch (data parallel only)
 
-        bool converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics)));
+        bool converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics), LatentHistory(metrics)));
         if (converged) Log($"already converged after epoch {meta.Epoch}: nothing to do (stop_on_plateau: false to train on)");
         for (int epoch = meta.Epoch; epoch < o.Epochs && !converged; epoch++)
         {
@@ -432,7 +448,7 @@ public static class Trainer
                     folder.Prune(o.KeepCheckpoints);
                 });
             lastCheckpoint = ckpt;
-            converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics)));
+            converged = DataParallel.FromRoot(comm, budget.Converged(CorrelationHistory(metrics), LatentHistory(metrics)));
             string heldOutNote = row.TryGetValue(HeldOutColumn, out var ho) ? $" held-out corr {ho:F5}" : "";
             Log($"epoch {epoch + 1}/{o.Epochs}: loss {row["loss"]:F5} corr {row["corr"]:F5}{heldOutNote} kl_latent {row["kl_latent"]:F3} ({secs:F1} s, {row["images_per_s"]:F0} images/s)");
             if (comm.Size > 1) Log(DataParallel.ReduceReport(denseParams, reduceClock.Elapsed, nb - startBatch, shards is null ? 0 : LatentShards.FloatsPerStep((long)o.BatchSize * comm.Size, o.LatentDimension)));
@@ -462,6 +478,8 @@ public static class Trainer
     /// the 68th (docs/training-defaults.md §13).
     /// </summary>
     private static List<double> CorrelationHistory(MetricsLog metrics) => metrics.Rows.Select(r => r["corr"]).ToList();
+
+    private static List<double> LatentHistory(MetricsLog metrics) => metrics.Rows.Select(r => r.TryGetValue("kl_latent", out var k) ? k : double.NaN).ToList();
 
     /// <summary>Mean −correlation over the held-out particles (<see cref="BatchObjective.HeldOutCorrelationSum"/>).</summary>
     private static double HeldOutCorrelation(BatchObjective objective, BatchLoader heldOut)

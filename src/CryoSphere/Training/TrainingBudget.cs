@@ -7,7 +7,8 @@ namespace CryoSphere.Training;
 /// stops at the end of the first epoch where the correlation improved by less than
 /// <see cref="TrainOptions.PlateauTolerance"/> of its gain since the loss schedules settled over the last quarter of
 /// the epochs since then, at least <see cref="WindowEpochs"/> (<see cref="TrainOptions.PlateauFrom"/>; or, the earlier rule, of its gain since the first
-/// epoch over the last quarter of all steps, counted only after the schedules settled); otherwise it stops after
+/// epoch over the last quarter of all steps, counted only after the schedules settled) — and, with
+/// <see cref="TrainOptions.PlateauLatentGrowth"/>, where KL(z) has stopped growing over that quarter too; otherwise it stops after
 /// <see cref="TrainOptions.Epochs"/> epochs.
 /// </summary>
 public sealed class TrainingBudget
@@ -42,7 +43,7 @@ public sealed class TrainingBudget
     /// Epochs before the plateau rule may stop the run: at least <see cref="TrainOptions.MinSteps"/> steps, and the
     /// schedules' end (<see cref="SettledEpochs"/>) plus a ramp's length of training on the settled objective.
     /// </summary>
-    public int MinEpochs => (int)Math.Ceiling(Math.Max(Options.MinSteps / (double)StepsPerEpoch, SettledEpochs + RampEpochs));
+    public int MinEpochs => (int)Math.Ceiling(Math.Max((Options.MinSteps ?? RampStepsChoice.DefaultMinSteps) / (double)StepsPerEpoch, SettledEpochs + RampEpochs));
 
     /// <summary>
     /// Epochs to show as the run's length once <paramref name="atLeast"/> epochs are known to be needed: with the
@@ -66,7 +67,9 @@ public sealed class TrainingBudget
     /// correlation loss, first epoch first; lower is better). Depends only on the metrics, so a resumed run
     /// stops where an uninterrupted one would.
     /// </summary>
-    public bool Converged(IReadOnlyList<double> corr)
+    /// <param name="corr">The epoch means of the correlation loss, first epoch first.</param>
+    /// <param name="klLatent">The epoch means of KL(z), as <paramref name="corr"/>; judged with <see cref="TrainOptions.PlateauLatentGrowth"/> &gt; 0.</param>
+    public bool Converged(IReadOnlyList<double> corr, IReadOnlyList<double>? klLatent = null)
     {
         int e = corr.Count;
         if (!Options.StopOnPlateau || e < Math.Max(MinEpochs, 3)) return false;
@@ -84,14 +87,35 @@ public sealed class TrainingBudget
             int quarter = Math.Min(e - window, Math.Min(e - 2, Math.Max(from, from + (int)Math.Floor(0.75 * (e - from)))));
             if (quarter < from) return false; // the shortest window does not fit since the schedules settled yet
             double sinceSettled = corr[from - 1] - corr[e - 1];
-            if (!(sinceSettled > 0)) return true;
-            return corr[quarter - 1] - corr[e - 1] <= Options.PlateauTolerance * sinceSettled;
+            bool flat = !(sinceSettled > 0) || corr[quarter - 1] - corr[e - 1] <= Options.PlateauTolerance * sinceSettled;
+            return flat && !LatentStillGrows(klLatent, e, quarter, window);
         }
         int start = Math.Min(e - window, Math.Min(e - 2, Math.Max((int)Math.Floor(0.75 * e), settled)));
         if (start < 1) return false;
         double total = corr[0] - corr[e - 1];
         double recent = corr[start - 1] - corr[e - 1];
         if (!(total > 0)) return false; // not learning at all yet: keep going to the cap
-        return recent <= Options.PlateauTolerance * total;
+        return recent <= Options.PlateauTolerance * total && !LatentStillGrows(klLatent, e, start, window);
+    }
+
+    /// <summary>
+    /// Whether KL(z) rose by more than <see cref="TrainOptions.PlateauLatentGrowth"/> over the last quarter: the mean of the
+    /// last <paramref name="window"/> epochs against that of the <paramref name="window"/> epochs ending at epoch
+    /// <paramref name="quarter"/> (window means, because one epoch's KL(z) of a near-empty latent jitters by tens of percent).
+    /// </summary>
+    private bool LatentStillGrows(IReadOnlyList<double>? kl, int e, int quarter, int window)
+    {
+        if (kl is null || !(Options.PlateauLatentGrowth > 0) || kl.Count < e) return false;
+        double recent = WindowMean(kl, e, window), before = WindowMean(kl, quarter, window);
+        return recent > (1 + Options.PlateauLatentGrowth.Value) * before;
+    }
+
+    /// <summary>Mean of the epochs (end − window, end] (1-based, clipped at the first).</summary>
+    private static double WindowMean(IReadOnlyList<double> v, int end, int window)
+    {
+        int from = Math.Max(0, end - window);
+        double sum = 0;
+        for (int i = from; i < end; i++) sum += v[i];
+        return sum / (end - from);
     }
 }

@@ -175,6 +175,13 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
         Assert.Equal(RampStepsChoice.Default, TrainConfigReader.Read(Path.Combine(low, "config.yaml")).RampSteps);
         Assert.Equal(RampStepsChoice.Default, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).RampSteps);
         Assert.Contains("KL(z) ramp and free nat 1500 steps each (estimated particle SNR", log);
+        Assert.Equal(RampStepsChoice.DefaultMinSteps, TrainConfigReader.Read(Path.Combine(low, "config.yaml")).MinSteps);
+        Assert.Equal(RampStepsChoice.DefaultMinSteps, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).MinSteps);
+        // The plateau rule waits for KL(z) to settle where it is priced (its growth is content), not at the default weight.
+        Assert.Equal(PlateauLatentGrowthChoice.Judged, TrainConfigReader.Read(Path.Combine(low, "config.yaml")).PlateauLatentGrowth);
+        Assert.Equal(0.0, TrainConfigReader.Read(Path.Combine(high, "config.yaml")).PlateauLatentGrowth);
+        Assert.Contains("plateau waits while KL(z) still grows by more than 10% over the last quarter", File.ReadAllText(Path.Combine(low, "run.log")));
+        Assert.Contains("plateau judged on the correlation alone", log);
         // SNR 0.01: the image, cropped as before.
         var recorded = TrainConfigReader.Read(Path.Combine(low, "config.yaml"));
         Assert.Equal(TrainOptions.EncoderInputImage, recorded.EncoderInput);
@@ -198,12 +205,18 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
         var recorded = TrainConfigReader.Read(Path.Combine(dir, "config.yaml"));
         Assert.Equal(RampStepsChoice.Long, recorded.RampSteps);
         Assert.Contains("KL(z) ramp and free nat 6000 steps each (estimated particle SNR", File.ReadAllText(Path.Combine(dir, "run.log")));
+        // ... and the plateau is judged only after 36,000 steps, and on KL(z)'s growth too (KL(z) is priced there).
+        Assert.Equal(RampStepsChoice.LongMinSteps, recorded.MinSteps);
+        Assert.Contains("plateau judged after 36000 steps at the least (estimated particle SNR", File.ReadAllText(Path.Combine(dir, "run.log")));
+        Assert.Equal(PlateauLatentGrowthChoice.Judged, recorded.PlateauLatentGrowth);
+        Assert.Equal((int)Math.Ceiling(36000 / 4.0), new TrainingBudget(recorded, 4).MinEpochs);
         // KL(z) priced there too, dearer than at SNR 0.01 (ρ̄ about a third).
         Assert.True(recorded.KlLatent.Beta > 10 * KlLatentChoice.Default(64));
         // A configured ramp is kept.
         string kept = Path.Combine(TestData.TempDir("snr-choice-ramp-kept"), "run");
-        Trainer.Run(RigidSnrSets.Options(sets.VeryLow, kept) with { RampSteps = 1500 });
+        Trainer.Run(RigidSnrSets.Options(sets.VeryLow, kept) with { RampSteps = 1500, MinSteps = 500 });
         Assert.Equal(1500, TrainConfigReader.Read(Path.Combine(kept, "config.yaml")).RampSteps);
+        Assert.Equal(500, TrainConfigReader.Read(Path.Combine(kept, "config.yaml")).MinSteps);
         Assert.DoesNotContain("KL(z) ramp and free nat", File.ReadAllText(Path.Combine(kept, "run.log")));
     }
 
@@ -214,6 +227,13 @@ public class SignalEstimateTests(RigidSnrSets sets) : IClassFixture<RigidSnrSets
     [InlineData(0.0017, RampStepsChoice.Long)]
     [InlineData(double.NaN, RampStepsChoice.Default)]
     public void RampFromTheEstimatedSnr(double snr, int expected) => Assert.Equal(expected, RampStepsChoice.For(snr));
+
+    [Theory]
+    [InlineData(0.1, RampStepsChoice.DefaultMinSteps)]
+    [InlineData(RampStepsChoice.LongBelowSnr, RampStepsChoice.DefaultMinSteps)]
+    [InlineData(0.0017, RampStepsChoice.LongMinSteps)]
+    [InlineData(double.NaN, RampStepsChoice.DefaultMinSteps)]
+    public void MinimumStepsFromTheEstimatedSnr(double snr, int expected) => Assert.Equal(expected, RampStepsChoice.MinStepsFor(snr));
 
     [Theory]
     [InlineData(0.2, TrainOptions.EncoderInputForces)]

@@ -237,4 +237,36 @@ public class TrainingBudgetTests
         Assert.Equal(4, StopAt(2000));
         Assert.Equal(6, StopAt(100));
     }
+
+    /// <summary>
+    /// KL(z) judged: a flat correlation with a latent still gaining information (KL(z) growing exponentially, as it regrew
+    /// after the free nat's fade at SNR 0.001) is not a plateau until the growth over the last quarter, on window means,
+    /// falls to the tolerance; with the rule off (0, or no KL history) the correlation alone stops it.
+    /// </summary>
+    [Fact]
+    public void WaitsWhileTheLatentStillGains()
+    {
+        var o = O(from: TrainOptions.PlateauFromSettled, ramp: 10) with { PlateauLatentGrowth = 0.1 };
+        var budget = new TrainingBudget(o, 10);   // ramp 1 epoch, settled at 2
+        var flat = Enumerable.Repeat(-0.5, 400).ToList();
+        flat[0] = -0.4;
+        // Grows ×e every 20 epochs up to epoch 60, then stays.
+        var kl = Enumerable.Range(1, 400).Select(e => 0.001 * Math.Exp(Math.Min(e, 60) / 20.0)).ToList();
+        int? Stop(TrainingBudget b, List<double>? k) =>
+            Enumerable.Range(1, 400).Cast<int?>().FirstOrDefault(e => b.Converged(flat.Take(e!.Value).ToList(), k?.Take(e!.Value).ToList()));
+        int? withKl = Stop(budget, kl);
+        // The correlation alone: the first epoch whose last quarter spans the 4-epoch window after the schedules settled.
+        Assert.Equal(6, Stop(budget, null));
+        Assert.Equal(6, Stop(new TrainingBudget(o with { PlateauLatentGrowth = 0 }, 10), kl));
+        // Independently: the first epoch E whose last-4 mean of KL(z) is at most 1.1 × the 4 epochs ending at the quarter.
+        double Mean(int end) => Enumerable.Range(end - 4, 4).Average(i => kl[i]);
+        int expected = Enumerable.Range(10, 390).First(e =>
+        {
+            int from = (int)Math.Ceiling(budget.SettledEpochs) + 1;
+            int quarter = Math.Min(e - 4, from + (int)Math.Floor(0.75 * (e - from)));
+            return Mean(e) <= 1.1 * Mean(quarter);
+        });
+        Assert.Equal(expected, withKl);
+        Assert.True(withKl > 60, $"stopped at {withKl} while KL(z) still grew");
+    }
 }
