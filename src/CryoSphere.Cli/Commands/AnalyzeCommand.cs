@@ -70,9 +70,9 @@ internal static class AnalyzeCommand
                 if (o.LatentsPath is not null) throw new InputException("--z decodes given latents; it does not combine with --merge or MPI shards");
                 if (!Directory.Exists(o.RunDir)) throw new InputException(o.RunDir, "run folder not found");
                 using var tr = TrainedRun.Open(o.RunDir, o.Epoch, o.Device, needImages: comm.Size > 1);
-                float[] latents = comm.Size > 1 ? ShardedLatents.Gather(tr, comm, progress) : ShardedLatents.Merge(o.OutDir, tr.ParticleCount, tr.LatentDim);
+                var (latents, sds) = comm.Size > 1 ? ShardedLatents.Gather(tr, comm, progress) : ShardedLatents.Merge(o.OutDir, tr.ParticleCount, tr.LatentDim);
                 if (comm.Rank != 0) return 0;
-                o = o with { ParticleLatents = latents };
+                o = o with { ParticleLatents = latents, ParticleLatentSds = sds };
             }
             var r = Analyzer.Run(o, progress);
             var inv = CultureInfo.InvariantCulture;
@@ -80,6 +80,8 @@ internal static class AnalyzeCommand
             ctx.Out.WriteLine("explained variance: " + string.Join(", ", r.ExplainedVarianceRatio.Take(5).Select((v, i) => $"PC{i + 1} {v.ToString("P1", inv)}")));
             ctx.Out.WriteLine("traversal span (Cα RMSD, 5th → 95th percentile): " + string.Join(", ", r.TraversalRmsd.Select((v, i) => $"PC{i + 1} {v.ToString("F2", inv)} Å"))
                 + (r.LatentNats is { } kl ? $"; latent {kl.ToString("F3", inv)} nats per particle (KL(z))" : ""));
+            if (r.PcDetermination is { } rho2)
+                ctx.Out.WriteLine("determined per particle (ρ²): " + string.Join(", ", rho2.Select((v, i) => $"PC{i + 1} {v.ToString("F2", inv)}")));
             if (r.Selected is { } sel) ctx.Out.WriteLine($"selected {sel} particles" + (r.SelectedFile is { } f ? $" → {f}" : " (selected_indices.txt)"));
             foreach (var note in r.Notes) ctx.Out.WriteLine("note: " + note);
             ctx.Out.WriteLine($"open {Path.Combine(r.OutDir, "report.html")}, or in ChimeraX: open {Path.Combine(r.OutDir, "chimerax.cxc")}");

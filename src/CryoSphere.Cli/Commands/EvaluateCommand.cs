@@ -63,7 +63,9 @@ internal static class EvaluateCommand
             ctx.Out.WriteLine($"{"Cα RMSD to truth (Å)",-34}mean {F(s.RmsdMean)}  median {F(s.RmsdMedian)}  ({s.RmsdParticles} particles)");
             ctx.Out.WriteLine($"{"Cα clashes per structure",-34}{F(s.ClashesMean)}  (base structure {s.BaseClashes}; {s.ClashStructures} structures)");
             foreach (var d in s.Distances)
-                ctx.Out.WriteLine($"{"Distance " + d.Pair + " (Å)",-34}r {F(d.PearsonR)}  predicted {F(d.PredictedMean)} ± {F(d.PredictedSd)}  true {F(d.TrueMean)} ± {F(d.TrueSd)}  ({d.Particles} particles; {d.ScatterPng})");
+                ctx.Out.WriteLine($"{"Distance " + d.Pair + " (Å)",-34}r {F(d.PearsonR)}  predicted {F(d.PredictedMean)} ± {F(d.PredictedSd)}"
+                    + (d.DrawnSd is { } ds ? $"  model's population {F(d.DrawnMean!.Value)} ± {F(ds)}" : "")
+                    + $"  true {F(d.TrueMean)} ± {F(d.TrueSd)}  ({d.Particles} particles; {d.ScatterPng})");
             ctx.Out.WriteLine($"wrote {Path.Combine(o.OutDir ?? o.AnalysisDir, "summary.json")}");
             return 0;
         });

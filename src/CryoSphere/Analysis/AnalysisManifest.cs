@@ -22,6 +22,8 @@ public sealed record AnalysisManifest
     public double[]? TraversalRmsd { get; init; }
     /// <summary>The training's KL(z) at the analysed epoch, nats per particle; null without metrics.</summary>
     public double? LatentNats { get; init; }
+    /// <summary>Per traversed PC, ρ²: how much of a particle's coordinate its image determines (<see cref="LatentContent.Determination"/>); null when the posteriors are unknown.</summary>
+    public double[]? PcDetermination { get; init; }
     public required int Segments { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };

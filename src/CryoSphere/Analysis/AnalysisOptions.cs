@@ -27,9 +27,12 @@ public sealed record AnalysisOptions
     public string? Device { get; init; }
     /// <summary>Every particle's latent means, already computed by shards (<see cref="ShardedLatents"/>); null: encode here.</summary>
     public float[]? ParticleLatents { get; init; }
+    /// <summary>With <see cref="ParticleLatents"/>: their posterior standard deviations (same layout), or null.</summary>
+    public float[]? ParticleLatentSds { get; init; }
 }
 
 /// <summary>What <c>cryosphere analyze</c> produced.</summary>
 public sealed record AnalysisResult(
     string OutDir, int Particles, int LatentDim, double[] ExplainedVarianceRatio, int Segments,
-    int? Selected, string? SelectedFile, IReadOnlyList<string> Notes, double[] TraversalRmsd, double? LatentNats);
+    int? Selected, string? SelectedFile, IReadOnlyList<string> Notes, double[] TraversalRmsd, double? LatentNats,
+    double[]? PcDetermination);

@@ -29,7 +29,10 @@ public static class Analyzer
         if (o.ParticleLatents is { } pl && pl.Length != (long)run.ParticleCount * l)
             throw new ArgumentException($"{pl.Length} precomputed latent values for {run.ParticleCount} particles × {l}");
         var filter = o.Select is { } sel ? ParticleFilter.Parse(sel, l) : null;
-        var (z, n) = o.LatentsPath is { } path ? ReadLatents(path, l) : (o.ParticleLatents ?? run.LatentMeans(progress: progress), run.ParticleCount);
+        // Posterior standard deviations come with latents encoded here or by shards, not with a given --z file.
+        var (z, zsd, n) = o.LatentsPath is { } path ? Given(ReadLatents(path, l))
+            : o.ParticleLatents is { } given ? (given, o.ParticleLatentSds, run.ParticleCount)
+            : Encoded(run.LatentPosteriors(progress: progress), run.ParticleCount);
         if (n < 2) throw new InputException("analysis needs at least 2 latents");
         Directory.CreateDirectory(o.OutDir);
         var notes = new List<string>();
@@ -37,6 +40,7 @@ public static class Analyzer
         string ext = StructureFiles.Extension(s);
 
         Npy.Write(Path.Combine(o.OutDir, "z.npy"), z, n, l);
+        if (zsd is not null) Npy.Write(Path.Combine(o.OutDir, LatentSdFile), zsd, n, l);
         var names = n == run.ParticleCount ? run.Setup.Particles.Table.ImageNames : null;
         WriteLatentCsv(Path.Combine(o.OutDir, "z.csv"), z, n, l, names);
 
@@ -56,14 +60,16 @@ public static class Analyzer
         StructureFiles.WriteOne(Path.Combine(o.OutDir, "segments" + ext), s, s.Coordinates, bfac);
         WriteSegmentationCsv(Path.Combine(o.OutDir, "segmentation.csv"), s, g, hard, k);
 
-        // Traversals along the PCs, 5th to 95th percentile.
+        // Traversals along the PCs, 5th to 95th percentile of the population the model infers (one posterior draw per
+        // particle) where the posteriors are known, else of the means.
+        var spread = zsd is null ? pcs : pca.Transform(PosteriorDraws.One(z, zsd, o.Seed), n, l);
         var traversals = new double[npcs][];
         var spans = new double[npcs];
         var traversalFiles = new List<string>();
         var grid = new ImageGrid(run.Setup.BoxSize, run.Setup.Particles.PixelSize);
         for (int pc = 0; pc < npcs; pc++)
         {
-            var col = Enumerable.Range(0, n).Select(i => pcs[i * l + pc]).ToArray();
+            var col = Enumerable.Range(0, n).Select(i => spread[i * l + pc]).ToArray();
             double lo = Statistics.Percentile(col, 5), hi = Statistics.Percentile(col, 95);
             var values = Enumerable.Range(0, o.Steps).Select(i => lo + (hi - lo) * i / (o.Steps - 1)).ToArray();
             traversals[pc] = values;
@@ -133,6 +139,8 @@ public static class Analyzer
         double? latentNats = LatentContent.KlAt(metrics, epoch);
         string? emptyNote = LatentContent.EmptyNote(latentNats, epoch, spans);
         if (emptyNote is not null) notes.Add(emptyNote);
+        var determination = zsd is null ? null : LatentContent.Determination(pca, zsd, n, npcs);
+        if (emptyNote is null && LatentContent.ShrinkageNote(determination, spans) is { } shrink) notes.Add(shrink);
 
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "chimerax.cxc"), ChimeraXScript.Build("segments" + ext, traversalFiles, o.Steps, k));
 
@@ -158,7 +166,7 @@ public static class Analyzer
         var segTable = SegmentTable.Summarize(s, hard, k);
         string config = File.Exists(run.Folder.Config) ? File.ReadAllText(run.Folder.Config) : "";
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "report.html"),
-            AnalysisReport.Build($"CryoSphere analysis of {run.Folder.Root}", figures, segTable, Summary(run, metrics, n, pca, latentNats, spans, emptyNote), config));
+            AnalysisReport.Build($"CryoSphere analysis of {run.Folder.Root}", figures, segTable, Summary(run, metrics, n, pca, latentNats, spans, emptyNote, determination), config));
 
         new AnalysisManifest
         {
@@ -172,10 +180,18 @@ public static class Analyzer
             Traversals = traversals,
             TraversalRmsd = spans,
             LatentNats = latentNats,
+            PcDetermination = determination,
             Segments = k,
         }.Write(o.OutDir);
-        return new AnalysisResult(Path.GetFullPath(o.OutDir), n, l, pca.ExplainedVarianceRatio, k, selected, selectedFile, notes, spans, latentNats);
+        return new AnalysisResult(Path.GetFullPath(o.OutDir), n, l, pca.ExplainedVarianceRatio, k, selected, selectedFile, notes, spans, latentNats, determination);
     }
+
+    /// <summary>The analysis folder's posterior standard deviations, beside z.npy (same shape).</summary>
+    public const string LatentSdFile = "z_sd.npy";
+
+    private static (float[] Z, float[]? Sd, int N) Given((float[] Z, int N) read) => (read.Z, null, read.N);
+
+    private static (float[] Z, float[]? Sd, int N) Encoded((float[] Mu, float[] Sd) q, int n) => (q.Mu, q.Sd, n);
 
     private static (float[] Z, int N) ReadLatents(string path, int l)
     {
@@ -293,7 +309,7 @@ public static class Analyzer
     }
 
     private static List<(string, string)> Summary(TrainedRun run, IReadOnlyList<Dictionary<string, double>> metrics, int n, Pca pca,
-        double? latentNats, double[] spans, string? emptyNote)
+        double? latentNats, double[] spans, string? emptyNote, double[]? determination)
     {
         var r = new List<(string, string)>
         {
@@ -312,7 +328,10 @@ public static class Analyzer
         r.Add(("particles analysed", n.ToString(Inv)));
         r.Add(("latent dimension", run.LatentDim.ToString(Inv)));
         r.Add(("explained variance (PC1…)", string.Join(", ", pca.ExplainedVarianceRatio.Take(5).Select(v => v.ToString("P1", Inv)))));
-        r.Add(("traversal span, Cα RMSD 5th → 95th percentile", string.Join(", ", spans.Select((v, i) => $"PC{i + 1} {v.ToString("F2", Inv)} Å"))));
+        string over = determination is null ? "the posterior means'" : "the model's population (a posterior draw per particle)";
+        r.Add(($"traversal span, Cα RMSD 5th → 95th percentile of {over}", string.Join(", ", spans.Select((v, i) => $"PC{i + 1} {v.ToString("F2", Inv)} Å"))));
+        if (determination is not null)
+            r.Add(("determined per particle (ρ², 1 = fixed by its image)", string.Join(", ", determination.Select((v, i) => $"PC{i + 1} {v.ToString("F2", Inv)}"))));
         if (latentNats is { } kl) r.Add(("latent information (KL(z) to the prior)", $"{kl.ToString("F3", Inv)} nats per particle"));
         if (emptyNote is not null) r.Add(("warning", emptyNote));
         return r;

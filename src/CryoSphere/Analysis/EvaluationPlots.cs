@@ -27,13 +27,15 @@ public static class EvaluationPlots
     }
 
     /// <summary>Histograms of predicted and true distances on the same bins.</summary>
-    public static byte[] DistanceHistograms(double[] truth, double[] predicted, string pair)
+    public static byte[] DistanceHistograms(double[] truth, double[] predicted, string pair, double[]? drawn = null)
     {
         var plt = new Plot();
-        var range = (Math.Min(truth.Min(), predicted.Min()), Math.Max(truth.Max(), predicted.Max()));
+        var all = drawn is null ? truth.Concat(predicted) : truth.Concat(predicted).Concat(drawn);
+        var range = (all.Min(), all.Max());
         var palette = new ScottPlot.Palettes.Category10();
         AnalysisPlots.AddHistogram(plt, truth, 40, "true", palette.GetColor(0), range);
-        AnalysisPlots.AddHistogram(plt, predicted, 40, "predicted", palette.GetColor(1), range);
+        AnalysisPlots.AddHistogram(plt, predicted, 40, "predicted (posterior means)", palette.GetColor(1), range);
+        if (drawn is not null) AnalysisPlots.AddHistogram(plt, drawn, 40, "model's population (a posterior draw each)", palette.GetColor(2), range);
         plt.XLabel("distance (Å)");
         plt.YLabel("particles");
         plt.Title(pair);

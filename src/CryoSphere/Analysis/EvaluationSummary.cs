@@ -103,6 +103,10 @@ public sealed record DistanceSummary
     public required double TrueSd { get; init; }
     /// <summary>Mean |predicted − true|, Å.</summary>
     public required double MeanAbsError { get; init; }
+    /// <summary>Mean and sd of the distance over one posterior draw per particle (the population the model infers); null
+    /// when the analysis has no posterior standard deviations (latents given with --z).</summary>
+    public double? DrawnMean { get; init; }
+    public double? DrawnSd { get; init; }
     /// <summary>File names (in the output folder) of the per-particle values and the two figures.</summary>
     public required string Csv { get; init; }
     public required string ScatterPng { get; init; }

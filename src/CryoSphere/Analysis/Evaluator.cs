@@ -35,6 +35,16 @@ public static class Evaluator
         if (za.Shape.Length != 2) throw new InputException(zPath, "latents must be a 2-D array");
         int n = (int)za.Shape[0], l = (int)za.Shape[1];
         var z = za.ToFloats();
+        // Where analyze knew the posteriors: one draw per particle, decoded, is the population the model infers.
+        string sdPath = Path.Combine(o.AnalysisDir, Analyzer.LatentSdFile);
+        float[]? draws = null;
+        if (File.Exists(sdPath))
+        {
+            var sa = Npy.Read(sdPath);
+            if (sa.Shape.Length != 2 || sa.Shape[0] != n || sa.Shape[1] != l)
+                throw new InputException(sdPath, $"shape ({string.Join(", ", sa.Shape)}) but z.npy is ({n}, {l})");
+            draws = PosteriorDraws.One(z, sa.ToFloats(), o.Seed);
+        }
 
         var family = openTruth(o.TruthDir);
         var truth = family.Coordinates;
@@ -86,6 +96,7 @@ public static class Evaluator
         var clashes = new List<double>();
         var distTrue = distances.Select(_ => new double[idx.Length]).ToArray();
         var distPred = distances.Select(_ => new double[idx.Length]).ToArray();
+        var distDrawn = draws is null ? null : distances.Select(_ => new double[idx.Length]).ToArray();
         const int batch = 256;
         for (int b0 = 0; b0 < idx.Length; b0 += batch)
         {
@@ -103,6 +114,13 @@ public static class Evaluator
                     distTrue[k][b0 + j] = distances[k].Measure(t);
                 }
             }
+            if (distDrawn is not null && distances.Length > 0)
+            {
+                var d = run.Decode(Rows(draws!, part, l), part.Length);
+                for (int j = 0; j < part.Length; j++)
+                    for (int k = 0; k < distances.Length; k++)
+                        distDrawn[k][b0 + j] = distances[k].Measure(d.AsSpan(j * per, per));
+            }
         }
 
         var summary = new EvaluationSummary
@@ -116,7 +134,7 @@ public static class Evaluator
             {
                 Images = ceiling.Images, GridPoints = ceiling.GridPoints, R = ceiling.R, StateAccuracy = ceiling.StateAccuracy,
             },
-            Distances = distances.Select((d, k) => DistanceReport.Write(outDir, k + 1, d.Text, idx, distTrue[k], distPred[k])).ToArray(),
+            Distances = distances.Select((d, k) => DistanceReport.Write(outDir, k + 1, d.Text, idx, distTrue[k], distPred[k], distDrawn?[k])).ToArray(),
             FscParticles = fscIdx.Length,
             FscResolution05Mean = r05.Average(),
             FscResolution05Sd = Statistics.StandardDeviation(r05),

@@ -41,21 +41,29 @@ public static partial class ShardedLatents
 
     public static string FileName(int index, int count) => $"z_{index:D4}_of_{count:D4}.npy";
 
+    /// <summary>The shard's posterior standard deviations, beside <see cref="FileName"/>.</summary>
+    public static string SdFileName(int index, int count) => $"zsd_{index:D4}_of_{count:D4}.npy";
+
     /// <summary>Encodes this shard's particles and writes them (rows of its range only) into OUT/shards/.</summary>
     public static (string Path, int Start, int Count) WriteShard(TrainedRun run, string outDir, int index, int count, IProgress<(int Done, int Total)>? progress = null)
     {
         var (start, n) = Range(run.ParticleCount, index, count);
         int l = run.LatentDim;
-        var z = Encode(run, start, n, progress);
+        var (z, sd) = Encode(run, start, n, progress);
         string dir = Path.Combine(outDir, Folder);
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, FileName(index, count));
+        // The standard deviations first: a shard whose means exist is complete.
+        Npy.Write(Path.Combine(dir, SdFileName(index, count)), sd, n, l);
         Npy.Write(path, z, n, l);
         return (path, start, n);
     }
 
-    /// <summary>All shards of OUT/shards/ put together; a missing or misshapen shard is a one-line error.</summary>
-    public static float[] Merge(string outDir, int particles, int latentDim)
+    /// <summary>
+    /// All shards of OUT/shards/ put together, means and (when every shard has them: shards written before 2026-12-07
+    /// lack them) posterior standard deviations; a missing or misshapen shard is a one-line error.
+    /// </summary>
+    public static (float[] Mu, float[]? Sd) Merge(string outDir, int particles, int latentDim)
     {
         string dir = Path.Combine(outDir, Folder);
         var files = Directory.Exists(dir) ? Directory.GetFiles(dir, "z_*_of_*.npy") : [];
@@ -64,46 +72,58 @@ public static partial class ShardedLatents
         if (counts.Length != 1) throw new InputException(dir, $"holds shards of different splits ({string.Join(", ", counts)} shards); remove the stale ones");
         int count = counts[0];
         var z = new float[(long)particles * latentDim];
+        float[]? sd = Enumerable.Range(0, count).All(i => File.Exists(Path.Combine(dir, SdFileName(i, count)))) ? new float[z.Length] : null;
         for (int i = 0; i < count; i++)
         {
             string f = Path.Combine(dir, FileName(i, count));
             if (!File.Exists(f)) throw new InputException(f, $"missing: shard {i}/{count} has not finished (rerun analyze --shard {i}/{count})");
             var (start, n) = Range(particles, i, count);
-            var a = Npy.Read(f);
-            if (a.Shape.Length != 2 || a.Shape[0] != n || a.Shape[1] != latentDim)
-                throw new InputException(f, $"shape ({string.Join(", ", a.Shape)}) but shard {i}/{count} of {particles} particles must be ({n}, {latentDim}); was it made from another run?");
-            a.ToFloats().CopyTo(z, (long)start * latentDim);
+            ReadShard(f, i, count, particles, n, latentDim).CopyTo(z, (long)start * latentDim);
+            if (sd is not null) ReadShard(Path.Combine(dir, SdFileName(i, count)), i, count, particles, n, latentDim).CopyTo(sd, (long)start * latentDim);
         }
-        return z;
+        return (z, sd);
     }
 
-    /// <summary>Every rank encodes its shard; all ranks get every particle's latent means (file order).</summary>
-    public static float[] Gather(TrainedRun run, ICommunicator comm, IProgress<(int Done, int Total)>? progress = null)
+    private static float[] ReadShard(string f, int i, int count, int particles, int n, int latentDim)
+    {
+        var a = Npy.Read(f);
+        if (a.Shape.Length != 2 || a.Shape[0] != n || a.Shape[1] != latentDim)
+            throw new InputException(f, $"shape ({string.Join(", ", a.Shape)}) but shard {i}/{count} of {particles} particles must be ({n}, {latentDim}); was it made from another run?");
+        return a.ToFloats();
+    }
+
+    /// <summary>Every rank encodes its shard; all ranks get every particle's latent means and posterior standard deviations (file order).</summary>
+    public static (float[] Mu, float[] Sd) Gather(TrainedRun run, ICommunicator comm, IProgress<(int Done, int Total)>? progress = null)
     {
         int particles = run.ParticleCount, l = run.LatentDim;
         var (start, n) = Range(particles, comm.Rank, comm.Size);
         int most = Enumerable.Range(0, comm.Size).Max(r => Range(particles, r, comm.Size).Count);
-        // All-gather wants equal parts: each rank pads its rows to the largest shard, and the padding is dropped.
-        var mine = new float[(long)most * l];
-        Encode(run, start, n, progress).CopyTo(mine, 0);
+        // All-gather wants equal parts: each rank pads its rows (means, then standard deviations) to the largest shard,
+        // and the padding is dropped.
+        var (mu, sd) = Encode(run, start, n, progress);
+        var mine = new float[2L * most * l];
+        mu.CopyTo(mine, 0);
+        sd.CopyTo(mine, (long)most * l);
         using var guard = NativeCallGuard.Enter();
-        using var t = tensor(mine, [most, l]);
+        using var t = tensor(mine, [2 * most, l]);
         using var all = comm.AllGather(t);
         var host = all.data<float>().ToArray();
         var z = new float[(long)particles * l];
+        var zsd = new float[z.Length];
         for (int r = 0; r < comm.Size; r++)
         {
             var (s, c) = Range(particles, r, comm.Size);
-            Array.Copy(host, (long)r * most * l, z, (long)s * l, (long)c * l);
+            Array.Copy(host, 2L * r * most * l, z, (long)s * l, (long)c * l);
+            Array.Copy(host, (2L * r + 1) * most * l, zsd, (long)s * l, (long)c * l);
         }
-        return z;
+        return (z, zsd);
     }
 
-    private static float[] Encode(TrainedRun run, int start, int n, IProgress<(int Done, int Total)>? progress)
+    private static (float[] Mu, float[] Sd) Encode(TrainedRun run, int start, int n, IProgress<(int Done, int Total)>? progress)
     {
         int l = run.LatentDim;
-        var full = run.LatentMeans(Unit, progress, Enumerable.Range(start, n).ToArray());
-        return full.AsSpan(start * l, n * l).ToArray();
+        var (mu, sd) = run.LatentPosteriors(Unit, progress, Enumerable.Range(start, n).ToArray());
+        return (mu.AsSpan(start * l, n * l).ToArray(), sd.AsSpan(start * l, n * l).ToArray());
     }
 
     [GeneratedRegex(@"^\s*(\d+)\s*/\s*(\d+)\s*$")]

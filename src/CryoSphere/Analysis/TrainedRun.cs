@@ -67,10 +67,18 @@ public sealed class TrainedRun : IDisposable
     /// Latent means μ of every particle in file order, (n × L) row-major; with <paramref name="subset"/> (ascending
     /// particle indices) only those rows are filled, in batches taken along the subset.
     /// </summary>
-    public float[] LatentMeans(int batchSize = 256, IProgress<(int Done, int Total)>? progress = null, int[]? subset = null)
+    public float[] LatentMeans(int batchSize = 256, IProgress<(int Done, int Total)>? progress = null, int[]? subset = null) =>
+        LatentPosteriors(batchSize, progress, subset).Mu;
+
+    /// <summary>
+    /// As <see cref="LatentMeans"/>, with each particle's posterior standard deviations beside the means (same layout):
+    /// q(z | image) = N(μ, diag(σ²)).
+    /// </summary>
+    public (float[] Mu, float[] Sd) LatentPosteriors(int batchSize = 256, IProgress<(int Done, int Total)>? progress = null, int[]? subset = null)
     {
         int n = subset?.Length ?? Setup.Particles.Count, l = LatentDim;
         var z = new float[Setup.Particles.Count * l];
+        var sd = new float[Setup.Particles.Count * l];
         using var noGrad = no_grad();
         var stats = new PixelStatistics(Meta.ImageMean, Meta.ImageStd, 0);
         var objective = new BatchObjective(Setup, Vae, stats);
@@ -79,13 +87,18 @@ public sealed class TrainedRun : IDisposable
         foreach (var pb in PreparedBatch.Each(objective, loader.Epoch(0, shuffle: false)))
         {
             using var _ = pb;
-            var (mu, _) = Vae.Encode(objective.EncoderInput(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf), pb.Indices);
+            var (mu, sigma) = Vae.Encode(objective.EncoderInput(pb.Images, pb.Rotations, pb.Shifts, pb.Ctf), pb.Indices);
             var host = mu.cpu().contiguous().data<float>().ToArray();
-            for (int j = 0; j < pb.Count; j++) Array.Copy(host, j * l, z, pb.HostIndices[j] * l, l);
+            var hostSd = sigma.cpu().contiguous().data<float>().ToArray();
+            for (int j = 0; j < pb.Count; j++)
+            {
+                Array.Copy(host, j * l, z, pb.HostIndices[j] * l, l);
+                Array.Copy(hostSd, j * l, sd, pb.HostIndices[j] * l, l);
+            }
             done += pb.Count;
             progress?.Report((done, n));
         }
-        return z;
+        return (z, sd);
     }
 
     /// <summary>Structures (count × R × 3, Å) decoded from latents with the segmentation's posterior means.</summary>

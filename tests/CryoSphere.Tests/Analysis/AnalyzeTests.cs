@@ -181,6 +181,10 @@ public class AnalyzeTests(TrainedRunFixture run) : IClassFixture<TrainedRunFixtu
         var rows = File.ReadAllLines(Path.Combine(outDir, d.GetProperty("csv").GetString()!)).Skip(1)
             .Select(l => l.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
         Assert.Equal(Statistics.Pearson(rows.Select(x => x[2]).ToArray(), rows.Select(x => x[1]).ToArray()), d.GetProperty("pearson_r").GetDouble(), 4);
+        // The model's population: one posterior draw per particle (z_sd.npy known), its distances in the CSV's last column.
+        Assert.EndsWith(",posterior_draw_A", File.ReadLines(Path.Combine(outDir, d.GetProperty("csv").GetString()!)).First());
+        Assert.Equal(Statistics.StandardDeviation(rows.Select(x => x[3]).ToArray()), d.GetProperty("drawn_sd").GetDouble(), 4);
+        Assert.Contains("model's population", r.Out);
 
         // By hand: predicted distances from analyze's per-particle structures, true ones from the truth angle.
         var predicted = StructureReader.ReadModels(A("structures", "particles_000000-000199.pdb"));
@@ -241,6 +245,83 @@ public class LatentContentTests(TrainedRunFixture run) : IClassFixture<TrainedRu
         Assert.Equal(kl, doc.RootElement.GetProperty("latent_nats").GetDouble(), 12);
         Assert.Contains("traversal span (Cα RMSD, 5th → 95th percentile): PC1 ", run.Analyze.Out);
         Assert.Contains("traversal span, Cα RMSD 5th → 95th percentile", File.ReadAllText(Path.Combine(run.AnalysisDir, "report.html")));
+    }
+
+    [Fact]
+    public void PosteriorsAreWrittenAndTheTraversalSpansTheirPopulation()
+    {
+        // z_sd.npy: the encoder's σ for every particle, beside z.npy's μ (independently: the run encoded again here).
+        var sd = Npy.Read(Path.Combine(run.AnalysisDir, Analyzer.LatentSdFile));
+        var z = Npy.Read(Path.Combine(run.AnalysisDir, "z.npy")).ToFloats();
+        Assert.Equal([TrainedRunFixture.Images, 8L], sd.Shape);
+        using (var tr = TrainedRun.Open(run.RunDir, null, null))
+        {
+            var (mu, sigma) = tr.LatentPosteriors();
+            Assert.Equal(z, mu);
+            Assert.Equal(sigma, sd.ToFloats());
+        }
+        Assert.All(sd.ToFloats(), v => Assert.True(v > 0));
+        // PC1's traversal runs over the 5th–95th percentile of the draws' scores, which spread wider than the means'.
+        var pca = Pca.Fit(z, TrainedRunFixture.Images, 8);
+        var means = pca.Transform(z, TrainedRunFixture.Images, 1);
+        var draws = pca.Transform(PosteriorDraws.One(z, sd.ToFloats(), 1), TrainedRunFixture.Images, 1);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.AnalysisDir, "analysis.json")));
+        var t = doc.RootElement.GetProperty("traversals")[0].EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(Statistics.Percentile(draws, 5), t[0], 9);
+        Assert.Equal(Statistics.Percentile(draws, 95), t[^1], 9);
+        Assert.True(t[^1] - t[0] > Statistics.Percentile(means, 95) - Statistics.Percentile(means, 5));
+        // ρ² per PC, as the report gives it.
+        var rho2 = doc.RootElement.GetProperty("pc_determination").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(3, rho2.Length);
+        Assert.All(rho2, v => Assert.InRange(v, 0, 1));
+        Assert.Contains("determined per particle (ρ²): PC1 ", run.Analyze.Out);
+    }
+
+    [Fact]
+    public void PosteriorDrawsHaveTheirPosteriorsMoments()
+    {
+        // 20,000 draws of N(2, 0.5²) and N(−1, 3²): means and sds within 4 standard errors.
+        const int n = 20000;
+        var mu = new float[2 * n];
+        var sd = new float[2 * n];
+        for (int i = 0; i < n; i++) { mu[2 * i] = 2; sd[2 * i] = 0.5f; mu[2 * i + 1] = -1; sd[2 * i + 1] = 3; }
+        var d = PosteriorDraws.One(mu, sd, 7);
+        for (int j = 0; j < 2; j++)
+        {
+            var col = Enumerable.Range(0, n).Select(i => (double)d[2 * i + j]).ToArray();
+            double m = mu[j], s = sd[j];
+            Assert.InRange(col.Average(), m - 4 * s / Math.Sqrt(n), m + 4 * s / Math.Sqrt(n));
+            Assert.InRange(Statistics.StandardDeviation(col), s * (1 - 4 / Math.Sqrt(2.0 * n)), s * (1 + 4 / Math.Sqrt(2.0 * n)));
+        }
+        Assert.Equal(d, PosteriorDraws.One(mu, sd, 7));
+        Assert.NotEqual(d, PosteriorDraws.One(mu, sd, 8));
+    }
+
+    [Fact]
+    public void DeterminationIsTheMeansShareOfThePopulationsVariance()
+    {
+        // Means spread along z1 only with variance 0.36; σ 0.8 along every dimension: ρ² = 0.36 / (0.36 + 0.64) along PC1.
+        const int n = 4000;
+        var rng = new Random(3);
+        var z = new float[n * 3];
+        var sd = new float[n * 3];
+        for (int i = 0; i < n; i++)
+        {
+            z[3 * i] = (float)(0.6 * Math.Sqrt(3) * (2 * rng.NextDouble() - 1));   // uniform, variance 0.36
+            z[3 * i + 1] = (float)(0.01 * (2 * rng.NextDouble() - 1));
+            for (int j = 0; j < 3; j++) sd[3 * i + j] = 0.8f;
+        }
+        var pca = Pca.Fit(z, n, 3);
+        var rho2 = LatentContent.Determination(pca, sd, n, 2);
+        double v = pca.ExplainedVariance[0];
+        Assert.InRange(v, 0.34, 0.38);
+        Assert.Equal(v / (v + 0.64), rho2[0], 6);
+        Assert.True(rho2[1] < 0.001);
+        string? note = LatentContent.ShrinkageNote(rho2, [8.0]);
+        Assert.NotNull(note);
+        Assert.Contains($"about {Math.Sqrt(rho2[0]):F2} (its traversal spans 8.00 Å; the motion's own span about {8 / Math.Sqrt(rho2[0]):F1} Å)", note);
+        Assert.Null(LatentContent.ShrinkageNote([0.9, 0.01], [8.0]));
+        Assert.Null(LatentContent.ShrinkageNote(null, [8.0]));
     }
 
     [Fact]

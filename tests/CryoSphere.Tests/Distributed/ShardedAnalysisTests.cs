@@ -3,7 +3,7 @@ using CryoSphere.Simulation;
 namespace CryoSphere.Tests.Distributed;
 
 /// <summary>
-/// z.npy from two MPI ranks, and from two Slurm-style shards merged, is byte for byte the one-process file; the
+/// z.npy and z_sd.npy from two MPI ranks, and from two Slurm-style shards merged, are byte for byte the one-process files; the
 /// particles (300) span two encoding batches, so the ranks really split the work.
 /// </summary>
 [Collection("torch-threads")]
@@ -44,6 +44,12 @@ public class ShardedAnalysisTests
         Assert.True(z1.Length > 300 * 4, "z.npy holds every particle");
         Assert.Equal(z1, File.ReadAllBytes(Path.Combine(dir, "two", "z.npy")));
         Assert.Equal(z1, File.ReadAllBytes(Path.Combine(merged, "z.npy")));
+        // ... and so are the posterior standard deviations, and with them the traversal over the model's population.
+        byte[] sd1 = File.ReadAllBytes(Path.Combine(dir, "one", "z_sd.npy"));
+        Assert.Equal(z1.Length, sd1.Length);
+        Assert.Equal(sd1, File.ReadAllBytes(Path.Combine(dir, "two", "z_sd.npy")));
+        Assert.Equal(sd1, File.ReadAllBytes(Path.Combine(merged, "z_sd.npy")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "one", "pc1", "z.csv")), File.ReadAllBytes(Path.Combine(merged, "pc1", "z.csv")));
 
         // A merge with a shard missing names it.
         File.Delete(Path.Combine(merged, "shards", "z_0001_of_0002.npy"));
