@@ -319,7 +319,8 @@ public class LatentContentTests(TrainedRunFixture run) : IClassFixture<TrainedRu
         Assert.True(rho2[1] < 0.001);
         string? note = LatentContent.ShrinkageNote(rho2, [8.0]);
         Assert.NotNull(note);
-        Assert.Contains($"about {Math.Sqrt(rho2[0]):F2} (its traversal spans 8.00 Å; the motion's own span about {8 / Math.Sqrt(rho2[0]):F1} Å)", note);
+        Assert.Contains($"weakly per particle (ρ² {rho2[0]:F2})", note);
+        Assert.Contains("population (it spans 8.00 Å) understates the motion", note);
         Assert.Null(LatentContent.ShrinkageNote([0.9, 0.01], [8.0]));
         Assert.Null(LatentContent.ShrinkageNote(null, [8.0]));
     }
