@@ -7,7 +7,8 @@ namespace CryoSphere.Training;
 /// priced about 20 times the default (<see cref="KlLatentChoice"/>), the latent collapsed with 1,500 steps on every seed:
 /// the free nat had faded before the decoder had learned a motion worth its price. With 6,000 it kept the motion
 /// (0.86 / 0.42 / 0.95 of the per-image ceiling at 20,000 images, 3 seeds). At SNR 0.01 (estimated 0.009–0.04) 1,500 steps reached
-/// 0.95–1.09 of the ceiling.
+/// 0.95–1.09 of the ceiling. The same regime sets how long the plateau rule waits (<c>min_steps</c>, <see cref="MinStepsFor"/>,
+/// docs/training-defaults.md §24): there the motion is learned after the fade, over tens of thousands of steps.
 /// </summary>
 public static class RampStepsChoice
 {
