@@ -129,17 +129,14 @@ public static class ViewApi
             return Results.Json(new { z = latent, coords, pdb = StructureText.Pdb(structure, coords, 1, segments) });
         });
 
-        // A traversal along one PC from its 5th to 95th percentile, as analyze makes it: one PDB model per step.
+        // A traversal along one PC over the model's population, as analyze makes it (TraversalRange): one PDB model per step.
         app.MapGet("/api/traversal", async (string? pc, string? steps) =>
         {
             if (!TryPc(pc ?? "0", s, out int c, out var e)) return Bad(e);
             int m = 10;
             if (steps is not null && (!int.TryParse(steps, NumberStyles.Integer, Inv, out m) || m < 2 || m > 100))
                 return Bad($"steps '{steps}' must be an integer 2…100");
-            var col = new double[s.Count];
-            for (int i = 0; i < s.Count; i++) col[i] = s.Pcs[i * s.LatentDim + c];
-            double lo = Statistics.Percentile(col, 5), hi = Statistics.Percentile(col, 95);
-            var values = Enumerable.Range(0, m).Select(i => lo + (hi - lo) * i / (m - 1)).ToArray();
+            var values = TraversalRange.Values(s.PopulationPcs, s.Count, s.LatentDim, c, m);
             var zt = new float[m * s.LatentDim];
             for (int i = 0; i < m; i++) s.Pca.PointAlong(c, values[i]).CopyTo(zt, i * s.LatentDim);
             float[] coords;

@@ -20,6 +20,8 @@ public sealed class ViewSession : IDisposable
     public Pca Pca { get; }
     /// <summary>PC coordinates of every latent, Count × LatentDim row-major.</summary>
     public float[] Pcs { get; }
+    /// <summary>PC coordinates of the population traversals run over (<see cref="TraversalRange"/>), Count × LatentDim.</summary>
+    public double[] PopulationPcs { get; }
     /// <summary>k-means label per latent (kmeans/labels.txt), or null.</summary>
     public int[]? KMeansLabels { get; }
     /// <summary>True when latent i is particle i of the run's particles file (not an analysis of other latents).</summary>
@@ -33,7 +35,7 @@ public sealed class ViewSession : IDisposable
     /// <summary>TorchSharp modules are not re-entrant: one request at a time runs the model.</summary>
     public SemaphoreSlim ModelLock { get; } = new(1, 1);
 
-    private ViewSession(TrainedRun run, string? analysisDir, float[] z, int n, int[]? labels, bool hasImages, List<string> missing)
+    private ViewSession(TrainedRun run, string? analysisDir, float[] z, float[]? sd, int seed, int n, int[]? labels, bool hasImages, List<string> missing)
     {
         Run = run;
         AnalysisDir = analysisDir;
@@ -44,6 +46,7 @@ public sealed class ViewSession : IDisposable
         var pcs = Pca.Transform(z, n, LatentDim);
         Pcs = new float[pcs.Length];
         for (int i = 0; i < pcs.Length; i++) Pcs[i] = (float)pcs[i];
+        PopulationPcs = TraversalRange.PopulationScores(Pca, z, sd, n, seed);
         KMeansLabels = labels;
         HasImages = hasImages;
         Missing = missing;
@@ -82,6 +85,8 @@ public sealed class ViewSession : IDisposable
                 if (File.Exists(Path.Combine(guess, "z.npy"))) dir = guess;
             }
             float[] z;
+            float[]? sd = null;
+            int seed = AnalysisOptions.DefaultSeed;
             int n;
             int[]? labels = null;
             if (dir is not null)
@@ -95,6 +100,7 @@ public sealed class ViewSession : IDisposable
                 n = (int)a.Shape[0];
                 if (n < 2) throw new InputException(zp, "needs at least 2 latents");
                 z = a.ToFloats();
+                (sd, seed) = ReadPosteriors(dir, n, run.LatentDim, seed);
                 labels = ReadLabels(Path.Combine(dir, "kmeans", "labels.txt"), n, missing);
                 if (n != run.ParticleCount)
                     missing.Add($"{zp} holds {n} latents but the run has {run.ParticleCount} particles: particle names, columns and images are not linked");
@@ -103,17 +109,29 @@ public sealed class ViewSession : IDisposable
             {
                 if (!hasImages)
                     throw new InputException(runDir, "no analysis folder (RUN/analysis/z.npy) and no particle images to encode: pass --analysis DIR");
-                z = run.LatentMeans(progress: progress);
+                (z, sd) = run.LatentPosteriors(progress: progress);
                 n = run.ParticleCount;
                 missing.Add("no analysis folder: latents encoded at start; k-means labels need cryosphere analyze");
             }
-            return new ViewSession(run, dir is null ? null : Path.GetFullPath(dir), z, n, labels, hasImages, missing);
+            return new ViewSession(run, dir is null ? null : Path.GetFullPath(dir), z, sd, seed, n, labels, hasImages, missing);
         }
         catch
         {
             run.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The analysis's posterior standard deviations (z_sd.npy) and draw seed (analysis.json), when it has them.</summary>
+    private static (float[]? Sd, int Seed) ReadPosteriors(string dir, int n, int l, int seed)
+    {
+        string p = Path.Combine(dir, Analyzer.LatentSdFile);
+        if (!File.Exists(p)) return (null, seed);
+        var a = Npy.Read(p);
+        if (a.Shape.Length != 2 || a.Shape[0] != n || a.Shape[1] != l)
+            throw new InputException(p, $"shape ({string.Join(", ", a.Shape)}) but z.npy is ({n}, {l})");
+        int recorded = File.Exists(Path.Combine(dir, AnalysisManifest.FileName)) ? AnalysisManifest.Read(dir).Seed ?? seed : seed;
+        return (a.ToFloats(), recorded);
     }
 
     private static int[]? ReadLabels(string path, int n, List<string> missing)

@@ -24,6 +24,8 @@ public sealed record AnalysisManifest
     public double? LatentNats { get; init; }
     /// <summary>Per traversed PC, ρ²: how much of a particle's coordinate its image determines (<see cref="LatentContent.Determination"/>); null when the posteriors are unknown.</summary>
     public double[]? PcDetermination { get; init; }
+    /// <summary>The seed of the traversals' posterior draws (<see cref="TraversalRange"/>), so the viewer traverses alike; null before 2026-12-07.</summary>
+    public int? Seed { get; init; }
     public required int Segments { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };

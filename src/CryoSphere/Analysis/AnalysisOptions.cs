@@ -14,7 +14,9 @@ public sealed record AnalysisOptions
     public int Steps { get; init; } = 10;
     /// <summary>k-means clusters whose centres are decoded (0 = none).</summary>
     public int KMeans { get; init; } = 5;
-    public int Seed { get; init; } = 1;
+    public int Seed { get; init; } = DefaultSeed;
+    /// <summary>The seed of k-means and of the traversals' posterior draws unless given.</summary>
+    public const int DefaultSeed = 1;
     /// <summary>Write one structure per particle into multi-model files.</summary>
     public bool AllStructures { get; init; }
     public int ModelsPerFile { get; init; } = 1000;

@@ -60,18 +60,15 @@ public static class Analyzer
         StructureFiles.WriteOne(Path.Combine(o.OutDir, "segments" + ext), s, s.Coordinates, bfac);
         WriteSegmentationCsv(Path.Combine(o.OutDir, "segmentation.csv"), s, g, hard, k);
 
-        // Traversals along the PCs, 5th to 95th percentile of the population the model infers (one posterior draw per
-        // particle) where the posteriors are known, else of the means.
-        var spread = zsd is null ? pcs : pca.Transform(PosteriorDraws.One(z, zsd, o.Seed), n, l);
+        // Traversals along the PCs over the population the model infers (TraversalRange).
+        var population = TraversalRange.PopulationScores(pca, z, zsd, n, o.Seed);
         var traversals = new double[npcs][];
         var spans = new double[npcs];
         var traversalFiles = new List<string>();
         var grid = new ImageGrid(run.Setup.BoxSize, run.Setup.Particles.PixelSize);
         for (int pc = 0; pc < npcs; pc++)
         {
-            var col = Enumerable.Range(0, n).Select(i => spread[i * l + pc]).ToArray();
-            double lo = Statistics.Percentile(col, 5), hi = Statistics.Percentile(col, 95);
-            var values = Enumerable.Range(0, o.Steps).Select(i => lo + (hi - lo) * i / (o.Steps - 1)).ToArray();
+            var values = TraversalRange.Values(population, n, l, pc, o.Steps);
             traversals[pc] = values;
             var zt = new float[o.Steps * l];
             for (int i = 0; i < o.Steps; i++) pca.PointAlong(pc, values[i]).CopyTo(zt, i * l);
@@ -181,6 +178,7 @@ public static class Analyzer
             TraversalRmsd = spans,
             LatentNats = latentNats,
             PcDetermination = determination,
+            Seed = o.Seed,
             Segments = k,
         }.Write(o.OutDir);
         return new AnalysisResult(Path.GetFullPath(o.OutDir), n, l, pca.ExplainedVarianceRatio, k, selected, selectedFile, notes, spans, latentNats, determination);
