@@ -46,7 +46,7 @@ public sealed class ViewSession : IDisposable
         var pcs = Pca.Transform(z, n, LatentDim);
         Pcs = new float[pcs.Length];
         for (int i = 0; i < pcs.Length; i++) Pcs[i] = (float)pcs[i];
-        PopulationPcs = TraversalRange.PopulationScores(Pca, z, sd, n, seed);
+        PopulationPcs = sd is null ? pcs : TraversalRange.PopulationScores(Pca, z, sd, n, seed);
         KMeansLabels = labels;
         HasImages = hasImages;
         Missing = missing;

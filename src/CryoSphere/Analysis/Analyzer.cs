@@ -61,7 +61,7 @@ public static class Analyzer
         WriteSegmentationCsv(Path.Combine(o.OutDir, "segmentation.csv"), s, g, hard, k);
 
         // Traversals along the PCs over the population the model infers (TraversalRange).
-        var population = TraversalRange.PopulationScores(pca, z, zsd, n, o.Seed);
+        var population = zsd is null ? pcs : TraversalRange.PopulationScores(pca, z, zsd, n, o.Seed);
         var traversals = new double[npcs][];
         var spans = new double[npcs];
         var traversalFiles = new List<string>();

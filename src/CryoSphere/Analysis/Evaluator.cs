@@ -38,7 +38,7 @@ public static class Evaluator
         // Where analyze knew the posteriors: one draw per particle, decoded, is the population the model infers.
         string sdPath = Path.Combine(o.AnalysisDir, Analyzer.LatentSdFile);
         float[]? draws = null;
-        if (File.Exists(sdPath))
+        if (o.Distances.Length > 0 && File.Exists(sdPath))
         {
             var sa = Npy.Read(sdPath);
             if (sa.Shape.Length != 2 || sa.Shape[0] != n || sa.Shape[1] != l)
